@@ -1,0 +1,104 @@
+package dev.pier.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+/** A deployer and its node-owned parameters. One record per deployer type. */
+public sealed interface DeployerSpec {
+
+    String type();
+
+    Duration timeout();
+
+    /** Environment for the deployer process: literal (Mustache-templated) values or secret references. */
+    Map<String, EnvValue> env();
+
+    /** A value in a deployer's environment. */
+    sealed interface EnvValue {
+        record Literal(String template) implements EnvValue {}
+
+        record Secret(String name) implements EnvValue {}
+    }
+
+    /**
+     * {@code helm upgrade --install} with the node's helm binary.
+     *
+     * @param binary      helm executable (name looked up on PATH, or a path)
+     * @param release     Helm release name
+     * @param namespace   Kubernetes namespace
+     * @param values      node-owned values files, absolute
+     * @param imageValues component → Helm value path that receives the image reference
+     * @param kubeconfig  kubeconfig file passed as KUBECONFIG; may be null
+     * @param kubeContext kube context; may be null
+     */
+    record Helm(
+            String binary,
+            String release,
+            String namespace,
+            List<Path> values,
+            Map<String, String> imageValues,
+            Path kubeconfig,
+            String kubeContext,
+            Duration timeout,
+            Map<String, EnvValue> env) implements DeployerSpec {
+        public Helm {
+            values = List.copyOf(values);
+            imageValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(imageValues));
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        }
+
+        @Override
+        public String type() {
+            return "helm";
+        }
+    }
+
+    /**
+     * A chain of templated argv commands. The first that succeeds wins; a failure falls through to
+     * the next only when it matches that attempt's {@code fallbackWhen} (seed 003: {@code stacks update}
+     * then {@code stack update}).
+     *
+     * @param workdir  working directory, absolute
+     * @param commands the chain, tried in order
+     */
+    record Command(
+            Path workdir,
+            List<CommandStep> commands,
+            Map<String, String> imageValues,
+            Duration timeout,
+            Map<String, EnvValue> env) implements DeployerSpec {
+        public Command {
+            commands = List.copyOf(commands);
+            imageValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(imageValues));
+            env = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(env));
+        }
+
+        @Override
+        public String type() {
+            return "command";
+        }
+    }
+
+    /**
+     * @param argv         Mustache templates, one per argument; never joined into a shell string
+     * @param fallbackWhen when this attempt fails in one of these ways, try the next; null = never
+     */
+    record CommandStep(List<String> argv, Fallback fallbackWhen) {
+        public CommandStep {
+            argv = List.copyOf(argv);
+        }
+    }
+
+    /**
+     * @param exitCodes      exit codes that mean "this variant is not supported here"
+     * @param outputPatterns Java regexes searched for in the attempt's output
+     */
+    record Fallback(List<Integer> exitCodes, List<String> outputPatterns) {
+        public Fallback {
+            exitCodes = List.copyOf(exitCodes);
+            outputPatterns = List.copyOf(outputPatterns);
+        }
+    }
+}

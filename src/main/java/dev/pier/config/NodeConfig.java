@@ -1,0 +1,30 @@
+package dev.pier.config;
+
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The node-owned configuration: which apps exist, what a signal for each may name,
+ * and how each environment deploys. Loaded by {@link ConfigLoader}; never comes from a signal.
+ *
+ * @param source     the file it was read from (relative paths in it resolve against its directory)
+ * @param secrets    secret name → where its value lives on the node
+ * @param apps       app name → app
+ */
+public record NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps) {
+
+    public NodeConfig {
+        secrets = Map.copyOf(secrets);
+        apps = Map.copyOf(apps);
+    }
+
+    public Optional<AppSpec> app(String name) {
+        return Optional.ofNullable(apps.get(name));
+    }
+
+    public Path baseDir() {
+        Path parent = source.toAbsolutePath().getParent();
+        return parent == null ? Path.of("/") : parent;
+    }
+}

@@ -1,0 +1,16 @@
+package dev.pier.pipeline;
+
+/** What a deployer may use while it runs: the log, cancellation, and a place to record its process. */
+public interface DeployContext {
+
+    /** Redacting, size-capped log of the run; also streams live to whoever follows it. */
+    LogSink log();
+
+    Cancellation cancellation();
+
+    /** Records the deployer's process group on the run, so a restart can find it after a crash. */
+    void processStarted(long processGroupId);
+
+    /** Clears the recorded process group. */
+    void processEnded();
+}

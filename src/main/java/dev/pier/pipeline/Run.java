@@ -1,0 +1,46 @@
+package dev.pier.pipeline;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * One attempt to put a release into an environment: the unit a person, CI or an orchestrator follows.
+ *
+ * @param deployerPid the deployer's process group id while it runs; null otherwise
+ * @param owner       the Pier process executing the run; null when none does (e.g. server queue)
+ * @param deployedUrl set on success
+ * @param error       set on failure, rejection or cancellation
+ * @param supersededBy the run that replaced this one, when superseded
+ * @param history     every status change, oldest first
+ */
+public record Run(
+        String id,
+        String app,
+        String environment,
+        RunStatus status,
+        int attempt,
+        DeploySignal signal,
+        Release release,
+        String deployer,
+        Owner owner,
+        Long deployerPid,
+        Integer exitCode,
+        String deployedUrl,
+        ErrorReport error,
+        String supersededBy,
+        Instant createdAt,
+        Instant updatedAt,
+        List<StatusChange> history) {
+
+    public Run {
+        history = history == null ? List.of() : List.copyOf(history);
+    }
+
+    /** {@code failed (interrupted)} style label for people. */
+    public String statusLabel() {
+        if (status == RunStatus.FAILED && error != null && "interrupted".equals(error.kind())) {
+            return "failed (interrupted)";
+        }
+        return status.wireName();
+    }
+}

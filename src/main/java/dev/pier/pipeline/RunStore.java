@@ -1,0 +1,84 @@
+package dev.pier.pipeline;
+
+import java.util.List;
+import java.util.Optional;
+
+/** Durable runs. Implemented by {@code dev.pier.store.JdbcRunStore}. */
+public interface RunStore {
+
+    /** Records a new run in {@link RunStatus#QUEUED}, attempt 1. */
+    Run create(NewRun run);
+
+    Optional<Run> find(String id);
+
+    List<Run> list(RunQuery query);
+
+    /** Runs that are not terminal, oldest first. */
+    List<Run> unfinished();
+
+    /**
+     * Moves a run from {@code from} to {@code to} if, and only if, it is still in {@code from}.
+     *
+     * @throws StaleTransitionException when another process moved it first
+     * @throws IllegalStateException    when the state machine forbids the move
+     */
+    Run transition(String id, RunStatus from, RunStatus to, Transition details);
+
+    /** Records (or clears, with null) the deployer's process group while it runs. */
+    void recordDeployerProcess(String id, Long processGroupId);
+
+    /** Appends redacted lines; returns the sequence number of the last one. */
+    long appendLog(String id, List<LogLine> lines);
+
+    /** Lines with {@code seq > afterSeq}, at most {@code limit}. */
+    List<LogLine> log(String id, long afterSeq, int limit);
+
+    /** The last {@code n} lines, oldest first. */
+    List<LogLine> logTail(String id, int n);
+
+    record NewRun(String id, String app, String environment, DeploySignal signal, Release release,
+                  String deployer, Owner owner, java.time.Instant at) {}
+
+    record RunQuery(String app, String environment, RunStatus status, int limit) {
+        public static RunQuery all(int limit) {
+            return new RunQuery(null, null, null, limit);
+        }
+    }
+
+    /**
+     * What a transition records besides the new status. Null fields leave the run's value unchanged.
+     */
+    record Transition(java.time.Instant at, String note, Integer exitCode, String deployedUrl, ErrorReport error,
+                      String supersededBy, Owner owner) {
+        public static Transition at(java.time.Instant at, String note) {
+            return new Transition(at, note, null, null, null, null, null);
+        }
+
+        public Transition withExitCode(Integer code) {
+            return new Transition(at, note, code, deployedUrl, error, supersededBy, owner);
+        }
+
+        public Transition withDeployedUrl(String url) {
+            return new Transition(at, note, exitCode, url, error, supersededBy, owner);
+        }
+
+        public Transition withError(ErrorReport e) {
+            return new Transition(at, note, exitCode, deployedUrl, e, supersededBy, owner);
+        }
+
+        public Transition withSupersededBy(String runId) {
+            return new Transition(at, note, exitCode, deployedUrl, error, runId, owner);
+        }
+
+        public Transition withOwner(Owner o) {
+            return new Transition(at, note, exitCode, deployedUrl, error, supersededBy, o);
+        }
+    }
+
+    /** Another process moved the run first; the caller lost the race and must re-read. */
+    final class StaleTransitionException extends RuntimeException {
+        public StaleTransitionException(String id, RunStatus expected) {
+            super("run " + id + " is no longer " + expected.wireName());
+        }
+    }
+}
