@@ -13,4 +13,12 @@ public interface DeployContext {
 
     /** Clears the recorded process group. */
     void processEnded();
+
+    /** Records that a command starts, so the run shows exactly what ran. Returns its step index. */
+    default int stepStarted(String name, java.util.List<String> argv) {
+        return -1;
+    }
+
+    /** Records how a started step ended ({@link Step#outcome()} values). */
+    default void stepEnded(int index, Integer exitCode, String outcome) {}
 }

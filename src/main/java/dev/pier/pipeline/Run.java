@@ -11,6 +11,7 @@ import java.util.List;
  * @param deployedUrl set on success
  * @param error       set on failure, rejection or cancellation
  * @param supersededBy the run that replaced this one, when superseded
+ * @param steps       the commands the deployer ran, in order
  * @param history     every status change, oldest first
  */
 public record Run(
@@ -28,11 +29,13 @@ public record Run(
         String deployedUrl,
         ErrorReport error,
         String supersededBy,
+        List<Step> steps,
         Instant createdAt,
         Instant updatedAt,
         List<StatusChange> history) {
 
     public Run {
+        steps = steps == null ? List.of() : List.copyOf(steps);
         history = history == null ? List.of() : List.copyOf(history);
     }
 

@@ -27,6 +27,9 @@ public interface RunStore {
     /** Records (or clears, with null) the deployer's process group while it runs. */
     void recordDeployerProcess(String id, Long processGroupId);
 
+    /** Replaces the run's recorded steps. */
+    void recordSteps(String id, List<Step> steps);
+
     /** Appends redacted lines; returns the sequence number of the last one. */
     long appendLog(String id, List<LogLine> lines);
 
