@@ -1,0 +1,100 @@
+package dev.pier.cli;
+
+import dev.pier.config.EnvironmentSpec;
+import dev.pier.config.NodeConfig;
+import dev.pier.deploy.Deployers;
+import dev.pier.deploy.OsProcessControl;
+import dev.pier.deploy.ProcessGroupRunner;
+import dev.pier.intake.ReleasePinner;
+import dev.pier.intake.SignalIntake;
+import dev.pier.pipeline.DeployRequest;
+import dev.pier.pipeline.DeployService;
+import dev.pier.pipeline.PlannedCommand;
+import dev.pier.pipeline.RunRecovery;
+import dev.pier.pipeline.RunStore;
+import dev.pier.secret.SecretResolver;
+import dev.pier.signal.ValidatedSignal;
+import dev.pier.store.Database;
+import dev.pier.store.FileEnvironmentLocks;
+import dev.pier.store.JdbcAuditLog;
+import dev.pier.store.JdbcRunStore;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * The composition root: builds Pier's object graph by hand for one command. The only place that knows
+ * which adapter serves which port.
+ */
+final class Node implements AutoCloseable {
+
+    private final CliContext ctx;
+    private final NodeConfig config;
+    private final JdbcRunStore runs;
+    private final JdbcAuditLog audit;
+    private final FileEnvironmentLocks locks;
+    private final OsProcessControl processes = new OsProcessControl();
+    private final Deployers deployers = Deployers.standard(new ProcessGroupRunner());
+    private final RunRecovery recovery;
+
+    private Node(CliContext ctx, NodeConfig config) {
+        this.ctx = ctx;
+        this.config = config;
+        Path home = ctx.home();
+        Database db = Database.openSqlite(home);
+        this.runs = new JdbcRunStore(db.jdbi());
+        this.audit = new JdbcAuditLog(db.jdbi());
+        this.locks = new FileEnvironmentLocks(home);
+        this.recovery = new RunRecovery(runs, locks, processes, ctx.clock(), this::environment);
+    }
+
+    /** For commands that deploy: config and store. */
+    static Node open(CliContext ctx, NodeConfig config) {
+        return new Node(ctx, config);
+    }
+
+    /** For commands that only read runs: the config is used when one can be found, for orphan policies. */
+    static Node openStore(CliContext ctx) {
+        NodeConfig cfg;
+        try {
+            cfg = dev.pier.config.ConfigLoader.load(dev.pier.config.ConfigLocator.locate(null, ctx.env(), ctx.cwd()));
+        } catch (dev.pier.config.ConfigException e) {
+            cfg = null;
+        }
+        return new Node(ctx, cfg);
+    }
+
+    private Optional<EnvironmentSpec> environment(String app, String env) {
+        return config == null ? Optional.empty() : config.app(app).flatMap(a -> a.environment(env));
+    }
+
+    RunStore runs() {
+        return runs;
+    }
+
+    RunRecovery recovery() {
+        return recovery;
+    }
+
+    SignalIntake intake() {
+        return new SignalIntake(config, audit, new ReleasePinner(Optional.empty()),
+                new SecretResolver(config.secrets(), ctx.env()), ctx.clock());
+    }
+
+    DeployService deployService() {
+        return new DeployService(runs, audit, locks, deployers::get, recovery, processes, ctx.clock(),
+                ctx.home().resolve("work"));
+    }
+
+    List<PlannedCommand> plan(ValidatedSignal v) {
+        DeployRequest request = new DeployRequest("dry-run", v.app().name(), v.environment(), v.release(),
+                ctx.home().resolve("work").resolve("dry-run"), Map.of());
+        return deployers.get(v.environment().deployer().type()).plan(request);
+    }
+
+    @Override
+    public void close() {
+        // SQLite connections are opened per call by the data source; nothing is held between commands.
+    }
+}

@@ -1,0 +1,7 @@
+package dev.pier.cli;
+
+/** {@code -o text|json}. */
+public enum OutputFormat {
+    text,
+    json
+}

@@ -1,0 +1,212 @@
+package dev.pier.store;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import dev.pier.json.Json;
+import dev.pier.pipeline.ErrorReport;
+import dev.pier.pipeline.LogLine;
+import dev.pier.pipeline.Run;
+import dev.pier.pipeline.RunStatus;
+import dev.pier.pipeline.RunStore;
+import dev.pier.pipeline.Step;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import org.jdbi.v3.core.Jdbi;
+import org.jdbi.v3.core.statement.Query;
+
+/** {@link RunStore} on JDBC. Status moves are optimistic: {@code ... where status = :expected}. */
+public final class JdbcRunStore implements RunStore {
+
+    private static final TypeReference<List<Step>> STEPS = new TypeReference<>() {};
+
+    private final Jdbi jdbi;
+
+    public JdbcRunStore(Jdbi jdbi) {
+        this.jdbi = jdbi;
+    }
+
+    @Override
+    public Run create(NewRun r) {
+        jdbi.useTransaction(h -> {
+            h.createUpdate("""
+                    insert into runs (id, app, environment, status, attempt, signal_json, release_json, deployer,
+                                      owner_pid, owner_started_at, created_at, updated_at)
+                    values (:id, :app, :env, 'queued', 1, :signal, :release, :deployer, :ownerPid, :ownerStart,
+                            :at, :at)""")
+                    .bind("id", r.id())
+                    .bind("app", r.app())
+                    .bind("env", r.environment())
+                    .bind("signal", Json.write(r.signal()))
+                    .bind("release", Json.write(r.release()))
+                    .bind("deployer", r.deployer())
+                    .bind("ownerPid", r.owner() == null ? null : r.owner().pid())
+                    .bind("ownerStart", r.owner() == null ? null : r.owner().startedAt().toEpochMilli())
+                    .bind("at", r.at().toEpochMilli())
+                    .execute();
+            RunRows.insertEvent(h, r.id(), null, RunStatus.QUEUED, r.at(), "signal accepted from " + r.signal().origin());
+        });
+        return find(r.id()).orElseThrow();
+    }
+
+    @Override
+    public Optional<Run> find(String id) {
+        return jdbi.withHandle(h -> h.createQuery("select * from runs where id = :id")
+                .bind("id", id)
+                .map(RunRows::run)
+                .findOne()
+                .map(run -> RunRows.withHistory(h, run)));
+    }
+
+    @Override
+    public List<Run> list(RunQuery q) {
+        StringBuilder sql = new StringBuilder("select * from runs where 1 = 1");
+        if (q.app() != null) {
+            sql.append(" and app = :app");
+        }
+        if (q.environment() != null) {
+            sql.append(" and environment = :env");
+        }
+        if (q.status() != null) {
+            sql.append(" and status = :status");
+        }
+        sql.append(" order by created_at desc, id desc limit :limit");
+        return jdbi.withHandle(h -> {
+            Query query = h.createQuery(sql.toString()).bind("limit", q.limit() <= 0 ? 50 : q.limit());
+            if (q.app() != null) {
+                query.bind("app", q.app());
+            }
+            if (q.environment() != null) {
+                query.bind("env", q.environment());
+            }
+            if (q.status() != null) {
+                query.bind("status", q.status().wireName());
+            }
+            return query.map(RunRows::run).list();
+        });
+    }
+
+    @Override
+    public List<Run> unfinished() {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select * from runs
+                        where status in ('queued', 'awaiting_approval', 'deploying', 'verifying')
+                        order by created_at, id""")
+                .map(RunRows::run)
+                .list());
+    }
+
+    @Override
+    public Run transition(String id, RunStatus from, RunStatus to, Transition t) {
+        if (!from.canMoveTo(to)) {
+            throw new IllegalStateException("a run cannot move from " + from.wireName() + " to " + to.wireName());
+        }
+        jdbi.useTransaction(h -> {
+            int updated = h.createUpdate("""
+                    update runs set status = :to, updated_at = :at, version = version + 1,
+                        attempt = attempt + :nextAttempt,
+                        exit_code = coalesce(:exitCode, exit_code),
+                        deployed_url = coalesce(:url, deployed_url),
+                        error_json = coalesce(:error, error_json),
+                        superseded_by = coalesce(:supersededBy, superseded_by),
+                        owner_pid = case when :clearOwner then null else coalesce(:ownerPid, owner_pid) end,
+                        owner_started_at = case when :clearOwner then null
+                                                else coalesce(:ownerStart, owner_started_at) end,
+                        deployer_pgid = case when :clearOwner then null else deployer_pgid end
+                    where id = :id and status = :from""")
+                    .bind("to", to.wireName())
+                    .bind("from", from.wireName())
+                    .bind("id", id)
+                    .bind("at", t.at().toEpochMilli())
+                    // Going back to queued from an executing state starts a new attempt of the same run.
+                    .bind("nextAttempt", from.isExecuting() && to == RunStatus.QUEUED ? 1 : 0)
+                    .bind("exitCode", t.exitCode())
+                    .bind("url", t.deployedUrl())
+                    .bind("error", t.error() == null ? null : Json.write(t.error()))
+                    .bind("supersededBy", t.supersededBy())
+                    .bind("ownerPid", t.owner() == null ? null : t.owner().pid())
+                    .bind("ownerStart", t.owner() == null ? null : t.owner().startedAt().toEpochMilli())
+                    .bind("clearOwner", to.isTerminal())
+                    .execute();
+            if (updated == 0) {
+                throw new StaleTransitionException(id, from);
+            }
+            RunRows.insertEvent(h, id, from, to, t.at(), t.note());
+        });
+        return find(id).orElseThrow();
+    }
+
+    @Override
+    public void recordDeployerProcess(String id, Long processGroupId) {
+        jdbi.useHandle(h -> h.createUpdate("update runs set deployer_pgid = :pgid where id = :id")
+                .bind("pgid", processGroupId)
+                .bind("id", id)
+                .execute());
+    }
+
+    @Override
+    public void recordSteps(String id, List<Step> steps) {
+        jdbi.useHandle(h -> h.createUpdate("update runs set steps_json = :steps where id = :id")
+                .bind("steps", Json.write(steps))
+                .bind("id", id)
+                .execute());
+    }
+
+    @Override
+    public long appendLog(String id, List<LogLine> lines) {
+        if (lines.isEmpty()) {
+            return lastSeq(id);
+        }
+        return jdbi.inTransaction(h -> {
+            long seq = RunRows.maxLogSeq(h, id);
+            var batch = h.prepareBatch("insert into run_logs (run_id, seq, at, stream, text) "
+                    + "values (:id, :seq, :at, :stream, :text)");
+            for (LogLine line : lines) {
+                seq++;
+                batch.bind("id", id).bind("seq", seq).bind("at", line.at().toEpochMilli())
+                        .bind("stream", line.stream()).bind("text", line.text()).add();
+            }
+            batch.execute();
+            return seq;
+        });
+    }
+
+    private long lastSeq(String id) {
+        return jdbi.withHandle(h -> RunRows.maxLogSeq(h, id));
+    }
+
+    @Override
+    public List<LogLine> log(String id, long afterSeq, int limit) {
+        return jdbi.withHandle(h -> h.createQuery("""
+                        select seq, at, stream, text from run_logs
+                        where run_id = :id and seq > :after order by seq limit :limit""")
+                .bind("id", id).bind("after", afterSeq).bind("limit", limit)
+                .map(RunRows::logLine)
+                .list());
+    }
+
+    @Override
+    public List<LogLine> logTail(String id, int n) {
+        List<LogLine> newestFirst = jdbi.withHandle(h -> h.createQuery("""
+                        select seq, at, stream, text from run_logs
+                        where run_id = :id order by seq desc limit :n""")
+                .bind("id", id).bind("n", n)
+                .map(RunRows::logLine)
+                .list());
+        List<LogLine> out = new ArrayList<>(newestFirst);
+        java.util.Collections.reverse(out);
+        return out;
+    }
+
+    static List<Step> steps(String json) {
+        try {
+            return Json.mapper().readValue(json, STEPS);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    static ErrorReport error(String json) {
+        return json == null ? null : Json.read(json, ErrorReport.class);
+    }
+
+}
