@@ -78,6 +78,15 @@ final class ConfigBinder {
         } else if (!all.containsKey(spec.defaultsTo())) {
             problem(at + ".defaults_to", "'" + spec.defaultsTo() + "' is not a component (components: "
                     + String.join(", ", all.keySet()) + ")");
+        } else {
+            java.util.Set<String> seen = new java.util.LinkedHashSet<>(List.of(name));
+            for (String next = spec.defaultsTo(); next != null && all.containsKey(next);
+                 next = all.get(next).defaultsTo()) {
+                if (!seen.add(next)) {
+                    problem(at + ".defaults_to", "defaults form a loop: " + String.join(" -> ", seen) + " -> " + next);
+                    break;
+                }
+            }
         }
     }
 

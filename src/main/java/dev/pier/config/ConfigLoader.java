@@ -1,6 +1,5 @@
 package dev.pier.config;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -28,7 +27,7 @@ public final class ConfigLoader {
     private static final long MAX_BYTES = 1 << 20;
 
     private static final ObjectMapper YAML = new ObjectMapper(YAMLFactory.builder()
-            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+            .enable(com.fasterxml.jackson.core.StreamReadFeature.STRICT_DUPLICATE_DETECTION)
             .build());
     private static final JsonSchema SCHEMA = loadSchema();
 

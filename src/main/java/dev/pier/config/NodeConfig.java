@@ -15,8 +15,9 @@ import java.util.Optional;
 public record NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps) {
 
     public NodeConfig {
-        secrets = Map.copyOf(secrets);
-        apps = Map.copyOf(apps);
+        // Keep the config's order: messages list apps as the operator wrote them.
+        secrets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
+        apps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(apps));
     }
 
     public Optional<AppSpec> app(String name) {

@@ -1,0 +1,42 @@
+package dev.pier;
+
+import static com.tngtech.archunit.lang.syntax.ArchRuleDefinition.noClasses;
+import static com.tngtech.archunit.library.dependencies.SlicesRuleDefinition.slices;
+
+import com.tngtech.archunit.core.domain.JavaClasses;
+import com.tngtech.archunit.core.importer.ClassFileImporter;
+import com.tngtech.archunit.core.importer.ImportOption;
+import org.junit.jupiter.api.Test;
+
+/** The shape the docs promise: a pure core, adapters at the edge, no cycles between capabilities. */
+class ArchitectureTest {
+
+    static final JavaClasses PIER = new ClassFileImporter()
+            .withImportOption(ImportOption.Predefined.DO_NOT_INCLUDE_TESTS)
+            .importPackages("dev.pier");
+
+    static final String[] CORE = {"dev.pier.signal..", "dev.pier.pipeline..", "dev.pier.oci..", "dev.pier.secret.."};
+
+    @Test
+    void the_core_imports_no_http_jdbc_or_process_code() {
+        noClasses().that().resideInAnyPackage(CORE)
+                .should().dependOnClassesThat().resideInAnyPackage(
+                        "java.net.http..", "java.sql..", "javax.sql..", "org.jdbi..", "org.flywaydb..", "org.sqlite..",
+                        "io.javalin..", "picocli..", "dev.pier.store..", "dev.pier.deploy..", "dev.pier.cli..")
+                .orShould().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, Process.class, Runtime.class)
+                .check(PIER);
+    }
+
+    @Test
+    void adapters_do_not_reach_into_the_command_line() {
+        noClasses().that().resideInAnyPackage("dev.pier.store..", "dev.pier.deploy..", "dev.pier.config..",
+                        "dev.pier.intake..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pier.cli..", "picocli..")
+                .check(PIER);
+    }
+
+    @Test
+    void capabilities_have_no_cycles() {
+        slices().matching("dev.pier.(*)..").should().beFreeOfCycles().check(PIER);
+    }
+}
