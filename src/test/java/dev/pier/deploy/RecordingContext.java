@@ -1,0 +1,74 @@
+package dev.pier.deploy;
+
+import dev.pier.pipeline.Cancellation;
+import dev.pier.pipeline.DeployContext;
+import dev.pier.pipeline.LogSink;
+import java.util.ArrayList;
+import java.util.List;
+
+/** An in-memory {@link DeployContext}: keeps every log line and every process start and end. */
+final class RecordingContext implements DeployContext, LogSink {
+
+    record Line(String stream, String text) {}
+
+    private final List<Line> lines = new ArrayList<>();
+    private final List<Long> started = new ArrayList<>();
+    private int ended;
+    private final Cancellation cancellation = new Cancellation();
+
+    @Override
+    public LogSink log() {
+        return this;
+    }
+
+    @Override
+    public synchronized void line(String stream, String text) {
+        lines.add(new Line(stream, text));
+    }
+
+    @Override
+    public Cancellation cancellation() {
+        return cancellation;
+    }
+
+    @Override
+    public synchronized void processStarted(long processGroupId) {
+        started.add(processGroupId);
+    }
+
+    @Override
+    public synchronized void processEnded() {
+        ended++;
+    }
+
+    synchronized List<Line> lines() {
+        return List.copyOf(lines);
+    }
+
+    synchronized List<String> texts(String stream) {
+        return lines.stream().filter(l -> l.stream().equals(stream)).map(Line::text).toList();
+    }
+
+    synchronized boolean saw(String stream, String text) {
+        return lines.contains(new Line(stream, text));
+    }
+
+    synchronized List<Long> started() {
+        return List.copyOf(started);
+    }
+
+    synchronized long lastGroup() {
+        return started.get(started.size() - 1);
+    }
+
+    synchronized int ended() {
+        return ended;
+    }
+
+    /** Everything logged, one line per entry, for "never appears" assertions. */
+    synchronized String all() {
+        StringBuilder sb = new StringBuilder();
+        lines.forEach(l -> sb.append(l.stream()).append(": ").append(l.text()).append('\n'));
+        return sb.toString();
+    }
+}
