@@ -87,9 +87,17 @@ public final class ProcessGroupRunner {
         if (context.cancellation().isCancelled()) {
             return new Result(null, false, true, List.of());
         }
-        Process process = start(inv);
+        int step = context.stepStarted(stepName(inv.argv()), inv.argv());
+        Process process;
+        try {
+            process = start(inv);
+        } catch (NotStartedException e) {
+            context.stepEnded(step, null, "not_started");
+            throw e;
+        }
         long pgid = process.pid();
         context.processStarted(pgid);
+        Result result = null;
         try {
             OutputPump pump = new OutputPump(process, context.log(), tailLines, "pier-pg-" + pgid);
             CompletableFuture<Void> cancelled = new CompletableFuture<>();
@@ -127,14 +135,30 @@ public final class ProcessGroupRunner {
                 Thread.currentThread().interrupt();
             }
             boolean cancel = stopped && !timedOut;
-            return new Result(exit, stopped && timedOut, cancel, pump.tail());
+            result = new Result(exit, stopped && timedOut, cancel, pump.tail());
+            return result;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             stop(process, pgid, context);
-            return new Result(null, false, true, List.of());
+            result = new Result(null, false, true, List.of());
+            return result;
         } finally {
             context.processEnded();
+            context.stepEnded(step, result == null ? null : result.exitCode(), outcome(result));
         }
+    }
+
+    private static String outcome(Result r) {
+        if (r == null) {
+            return "failed";
+        }
+        return r.timedOut() ? "timed_out" : r.cancelled() ? "cancelled" : r.succeeded() ? "succeeded" : "failed";
+    }
+
+    // "helm upgrade", "quantum-cli stacks": the program's name and its first word.
+    private static String stepName(List<String> argv) {
+        String program = Path.of(argv.get(0)).getFileName().toString();
+        return argv.size() > 1 && !argv.get(1).startsWith("-") ? program + " " + argv.get(1) : program;
     }
 
     private Process start(Invocation inv) throws NotStartedException {

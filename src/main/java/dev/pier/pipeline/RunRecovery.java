@@ -111,7 +111,8 @@ public final class RunRecovery {
     private Instant deadline(Run run) {
         Duration timeout = environments.apply(run.app(), run.environment())
                 .map(EnvironmentSpec::timeout).orElse(Duration.ZERO);
-        return run.updatedAt().plus(timeout).plus(STOP_GRACE);
+        // helm may run past its --timeout while it rolls back; the deployers allow 2x + 1m before killing.
+        return run.updatedAt().plus(timeout.multipliedBy(2)).plusSeconds(60).plus(STOP_GRACE);
     }
 
     private boolean waitForGroup(long group, Instant deadline) {
