@@ -21,7 +21,7 @@ final class LiveOutput implements RunObserver {
 
     @Override
     public void changed(Run run) {
-        ctx.err().printf("pier: run %s is %s%n", run.id(), run.statusLabel());
+        ctx.err().printf("pier: run %s: %s%n", run.id(), run.statusLabel());
         ctx.err().flush();
     }
 

@@ -22,11 +22,19 @@ public final class SecretResolver {
         this.environment = Map.copyOf(environment);
     }
 
-    /** Resolves the named secrets, in the given order. */
+    /** Resolves the named secrets, in the given order; reports every one that is missing, not just the first. */
     public Map<String, String> resolve(Set<String> names) throws SecretException {
         Map<String, String> out = new LinkedHashMap<>();
+        java.util.List<String> missing = new java.util.ArrayList<>();
         for (String name : names) {
-            out.put(name, resolve(name));
+            try {
+                out.put(name, resolve(name));
+            } catch (SecretException e) {
+                missing.add(e.getMessage());
+            }
+        }
+        if (!missing.isEmpty()) {
+            throw new SecretException(String.join("; ", missing));
         }
         return out;
     }
