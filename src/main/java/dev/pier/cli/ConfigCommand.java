@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pier config validate|schema}. */
-@Command(name = "config", description = "Check the node config, or print its JSON Schema.",
+@Command(name = "config", mixinStandardHelpOptions = true, description = "Check the node config, or print its JSON Schema.",
         subcommands = {ConfigCommand.Validate.class, ConfigCommand.Schema.class})
 final class ConfigCommand {
 
@@ -23,7 +23,7 @@ final class ConfigCommand {
         }
     }
 
-    @Command(name = "validate", description = "Validate the node config against the schema and its cross-references.")
+    @Command(name = "validate", mixinStandardHelpOptions = true, description = "Validate the node config against the schema and its cross-references.")
     static final class Validate implements Callable<Integer> {
         private final CliContext ctx;
 
@@ -60,7 +60,7 @@ final class ConfigCommand {
         }
     }
 
-    @Command(name = "schema", description = "Print the JSON Schema of the node config.")
+    @Command(name = "schema", mixinStandardHelpOptions = true, description = "Print the JSON Schema of the node config.")
     static final class Schema implements Callable<Integer> {
         private final CliContext ctx;
 

@@ -18,7 +18,7 @@ import picocli.CommandLine.Command;
  * {@code $PIER_HOME/demo}, deploys a seed-001 release of pytoya through a real command deployer, shows
  * the recorded run, then shows a bad signal being refused.
  */
-@Command(name = "demo", description = "Deploy a sample pytoya release on embedded defaults (SQLite under "
+@Command(name = "demo", mixinStandardHelpOptions = true, description = "Deploy a sample pytoya release on embedded defaults (SQLite under "
         + "$PIER_HOME, a local command deployer) and show the recorded run.")
 final class DemoCommand implements Callable<Integer> {
 

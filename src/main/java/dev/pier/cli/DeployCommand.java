@@ -19,7 +19,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pier deploy}: the deploy-signal contract of seeds 000/001, run on this node. */
-@Command(name = "deploy",
+@Command(name = "deploy", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
         description = {"Deploy a release: validate the signal against the node config, record a run, run the "
                 + "environment's deployer, and exit with the run's outcome.",
                 "",

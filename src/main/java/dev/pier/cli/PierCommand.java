@@ -4,7 +4,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pier}: the top-level command. */
-@Command(name = "pier",
+@Command(name = "pier", usageHelpAutoWidth = true,
         mixinStandardHelpOptions = true,
         versionProvider = Version.class,
         description = "Pier: a self-hosted delivery controller. Takes deploy signals, resolves references, "

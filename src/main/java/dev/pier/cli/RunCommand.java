@@ -11,7 +11,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Parameters;
 
 /** {@code pier run <id>}: one run with its steps, history and log; {@code --follow} until it ends. */
-@Command(name = "run", description = "Show one run: status, release, steps, result or error report, and log.",
+@Command(name = "run", mixinStandardHelpOptions = true, description = "Show one run: status, release, steps, result or error report, and log.",
         footer = {"", ExitCodes.TABLE, "", "With --follow, the exit code is the run's outcome."})
 final class RunCommand implements Callable<Integer> {
 

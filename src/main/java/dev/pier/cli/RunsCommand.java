@@ -10,7 +10,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 /** {@code pier runs}: recent runs, newest first. */
-@Command(name = "runs", description = "List recent runs, newest first.")
+@Command(name = "runs", mixinStandardHelpOptions = true, description = "List recent runs, newest first.")
 final class RunsCommand implements Callable<Integer> {
 
     private final CliContext ctx;
