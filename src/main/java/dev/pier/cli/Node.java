@@ -73,6 +73,10 @@ final class Node implements AutoCloseable {
         return runs;
     }
 
+    JdbcAuditLog audit() {
+        return audit;
+    }
+
     RunRecovery recovery() {
         return recovery;
     }
