@@ -1,8 +1,8 @@
 package dev.pier.deploy;
 
 import dev.pier.pipeline.DeployContext;
-import java.io.File;
 import java.io.IOException;
+import java.io.OutputStream;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -19,6 +19,12 @@ import java.util.concurrent.TimeoutException;
  * everything it started (grandchildren included), and so that a crash of Pier leaves a group id
  * that recovery can find. Started through {@code setsid}: the JVM's child is not a group leader,
  * so setsid execs in place and the child's pid is the group id.
+ *
+ * <p>The program only starts once its group is recorded ({@link DeployContext#processStarted}): a small
+ * {@code sh} gate waits for a line from Pier on stdin, then execs the argv in place (same pid, same
+ * group) with stdin from {@code /dev/null}. Without it, a Pier killed between starting the child and
+ * recording it left a deployer running that no one knew of; now such a child reads end of file and
+ * exits without running anything.
  */
 public final class ProcessGroupRunner {
 
@@ -26,6 +32,10 @@ public final class ProcessGroupRunner {
     public static final int DEFAULT_TAIL_LINES = 200;
     private static final Duration DRAIN_LIMIT = Duration.ofSeconds(5);
     private static final String SETSID = Executables.system("setsid", List.of("/usr/bin/setsid", "/bin/setsid"));
+    private static final String SH = Executables.system("sh", List.of("/bin/sh", "/usr/bin/sh"));
+    /** Exit status of a gate that never got the go-ahead (Pier died first). */
+    private static final int GATE_CLOSED = 125;
+    private static final String GATE = "read -r go || exit " + GATE_CLOSED + "; exec \"$@\" < /dev/null";
 
     private final OsProcessControl os;
     private final Duration grace;
@@ -97,6 +107,7 @@ public final class ProcessGroupRunner {
         }
         long pgid = process.pid();
         context.processStarted(pgid);
+        openGate(process);
         Result result = null;
         try {
             OutputPump pump = new OutputPump(process, context.log(), tailLines, "pier-pg-" + pgid);
@@ -169,12 +180,12 @@ public final class ProcessGroupRunner {
             throw new NotStartedException("'" + program + "' not found or not executable"
                     + (program.contains("/") ? "" : " on PATH"), null);
         }
-        List<String> command = new ArrayList<>(inv.argv().size() + 1);
-        command.add(SETSID);
+        List<String> command = new ArrayList<>(inv.argv().size() + 5);
+        command.addAll(List.of(SETSID, SH, "-c", GATE, "pier-gate"));
         command.addAll(inv.argv());
         ProcessBuilder pb = new ProcessBuilder(command)
                 .directory(inv.workDir().toFile())
-                .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+                .redirectInput(ProcessBuilder.Redirect.PIPE);
         pb.environment().clear();
         pb.environment().putAll(env);
         try {
@@ -182,6 +193,15 @@ public final class ProcessGroupRunner {
         } catch (IOException e) {
             throw new NotStartedException("cannot start '" + program + "' in " + inv.workDir() + ": "
                     + e.getMessage(), e);
+        }
+    }
+
+    /** Lets the gated child exec the program: its group is on record now. */
+    private static void openGate(Process process) {
+        try (OutputStream gate = process.getOutputStream()) {
+            gate.write('\n');
+        } catch (IOException e) {
+            // The child is already gone (stopped, or killed from outside): its exit is observed below.
         }
     }
 
