@@ -72,7 +72,7 @@ public final class DeployService {
         }
         try (lease) {
             // We hold the environment: anything still marked executing there belongs to a dead process.
-            recovery.recoverEnvironment(app, env, true);
+            recovery.recoverEnvironment(app, env, true, observer);
             return new Result.Finished(execute(run, a, deployer, cancel, observer));
         }
     }

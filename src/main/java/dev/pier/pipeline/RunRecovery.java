@@ -35,11 +35,14 @@ public final class RunRecovery {
         this.environments = environments;
     }
 
-    /** Recovers the runs of one environment. The caller holds that environment's lock. */
-    public void recoverEnvironment(String app, String env, boolean mayWait) {
+    /**
+     * Recovers the runs of one environment. The caller holds that environment's lock; {@code progress} hears
+     * what is being waited for, so a deploy queued behind an orphan says why it waits.
+     */
+    public void recoverEnvironment(String app, String env, boolean mayWait, LogSink progress) {
         for (Run run : orphans()) {
             if (run.app().equals(app) && run.environment().equals(env)) {
-                recover(run, mayWait);
+                recover(run, mayWait, progress);
             }
         }
     }
@@ -48,7 +51,7 @@ public final class RunRecovery {
     public void recoverIdle() {
         for (Run run : orphans()) {
             if (!run.status().isExecuting()) {
-                recover(run, false);
+                recover(run, false, null);
                 continue;
             }
             Optional<EnvironmentLocks.Lease> lease = locks.tryAcquire(run.app(), run.environment());
@@ -58,7 +61,7 @@ public final class RunRecovery {
             try (EnvironmentLocks.Lease ignored = lease.get()) {
                 boolean deployerRunning = run.deployerPid() != null && processes.isGroupAlive(run.deployerPid());
                 if (!deployerRunning || policy(run) == OrphanPolicy.STOP) {
-                    recover(run, false);
+                    recover(run, false, null);
                 }
             }
         }
@@ -72,13 +75,17 @@ public final class RunRecovery {
                 .toList();
     }
 
-    private void recover(Run run, boolean mayWait) {
+    private void recover(Run run, boolean mayWait, LogSink progress) {
         String what;
         Long group = run.deployerPid();
         if (group != null && processes.isGroupAlive(group)) {
             if (mayWait && policy(run) == OrphanPolicy.WAIT) {
-                note(run, "the Pier process " + run.owner().pid() + " died; waiting for its deployer (process group "
-                        + group + ") to finish");
+                String waiting = "the Pier process " + run.owner().pid() + " died; waiting for its deployer (process"
+                        + " group " + group + ") to finish";
+                note(run, waiting);
+                if (progress != null) {
+                    progress.pier("run " + run.id() + ": " + waiting + " before this deploy starts");
+                }
                 boolean ended = waitForGroup(group, deadline(run));
                 if (!ended) {
                     processes.stopGroup(group, STOP_GRACE);
