@@ -17,6 +17,8 @@ import java.util.function.Function;
  */
 public final class DeployService {
 
+    private static final java.time.Duration TRANSIENT_HOLD = java.time.Duration.ofSeconds(3);
+
     private final RunStore runs;
     private final AuditLog audit;
     private final EnvironmentLocks locks;
@@ -53,6 +55,9 @@ public final class DeployService {
         Deployer deployer = deployers.apply(a.environment().deployer().type());
         Optional<EnvironmentLocks.Lease> free = locks.tryAcquire(app, env);
         if (free.isEmpty() && ifBusy == IfBusy.FAIL) {
+            free = unlessDeploying(app, env);
+        }
+        if (free.isEmpty() && ifBusy == IfBusy.FAIL) {
             String msg = app + "/" + env + " is busy: another run holds it (--if-busy fail)";
             audit.record(new AuditLog.Entry(clock.instant(), a.signal().actor(), "signal", app, env, "refused", msg));
             return new Result.Busy(msg);
@@ -75,6 +80,33 @@ public final class DeployService {
             recovery.recoverEnvironment(app, env, true, observer);
             return new Result.Finished(execute(run, a, deployer, cancel, observer));
         }
+    }
+
+    /**
+     * A read-only command recovering orphans holds an environment's lock for a moment. "Busy" means a live
+     * run is executing there, so when none is, retry briefly before refusing.
+     */
+    private Optional<EnvironmentLocks.Lease> unlessDeploying(String app, String env) {
+        long deadline = System.nanoTime() + TRANSIENT_HOLD.toNanos();
+        while (System.nanoTime() < deadline) {
+            boolean executing = runs.unfinished().stream().anyMatch(r -> r.app().equals(app)
+                    && r.environment().equals(env) && r.status().isExecuting()
+                    && r.owner() != null && processes.isAlive(r.owner()));
+            if (executing) {
+                return Optional.empty();
+            }
+            Optional<EnvironmentLocks.Lease> lease = locks.tryAcquire(app, env);
+            if (lease.isPresent()) {
+                return lease;
+            }
+            try {
+                Thread.sleep(50);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return Optional.empty();
+            }
+        }
+        return Optional.empty();
     }
 
     private EnvironmentLocks.Lease waitForEnvironment(Run run, Cancellation cancel, RunObserver observer)
