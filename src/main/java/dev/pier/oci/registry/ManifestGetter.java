@@ -97,7 +97,7 @@ final class ManifestGetter {
         }
         Optional<String> claimed = headers.firstValue("Docker-Content-Digest");
         if (claimed.isPresent() && !claimed.get().equals(actual.toString())) {
-            throw RegistryErrors.corrupt(action, "the registry said digest " + dev.pier.oci.Quote.quote(claimed.get())
+            throw RegistryErrors.corrupt(action, "the registry said digest " + "'" + dev.pier.oci.Quote.printable(claimed.get(), 100) + "'"
                     + " but the bytes received have digest " + actual);
         }
     }

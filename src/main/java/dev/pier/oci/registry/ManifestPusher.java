@@ -32,7 +32,7 @@ final class ManifestPusher {
         transport.exchange(action, request, Set.of(201, 200), (status, headers, uri, body) -> {
             Optional<String> claimed = headers.firstValue("Docker-Content-Digest");
             if (claimed.isPresent() && !claimed.get().equals(digest.toString())) {
-                throw RegistryErrors.corrupt(action, "the registry stored it as " + dev.pier.oci.Quote.quote(claimed.get())
+                throw RegistryErrors.corrupt(action, "the registry stored it as " + "'" + dev.pier.oci.Quote.printable(claimed.get(), 100) + "'"
                         + " instead of " + digest);
             }
             return null;

@@ -36,7 +36,7 @@ final class FaultProxy implements AutoCloseable {
             "transfer-encoding", "keep-alive", "http2-settings");
     private static final Set<String> RESPONSE_SKIP = Set.of("content-length", "transfer-encoding", "connection", "date");
 
-    enum Kind { STATUS, RESET, TRUNCATE, CORRUPT, PAGINATE_TAGS, REDIRECT_TO_TARGET }
+    enum Kind { STATUS, RESET, TRUNCATE, CORRUPT, PAGINATE_TAGS, REDIRECT_TO_TARGET, STRIP_DIGEST }
 
     static final class Fault {
         final String method;
@@ -66,6 +66,7 @@ final class FaultProxy implements AutoCloseable {
     private final Consumer<String> log;
     private final List<Fault> faults = new ArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
+    private final ThreadLocal<Boolean> stripDigest = ThreadLocal.withInitial(() -> false);
     private volatile String bearerRealm;
     private volatile Predicate<String> bearerValid;
 
@@ -192,6 +193,15 @@ final class FaultProxy implements AutoCloseable {
                     send(ex, 307, new byte[0]);
                 }
                 case PAGINATE_TAGS -> paginate(ex, fault.pageSize, path, query);
+                case STRIP_DIGEST -> {
+                    Forwarded r = forward(method, pathQuery, ex, requestBody);
+                    stripDigest.set(true);
+                    try {
+                        reply(ex, method, r, r.body);
+                    } finally {
+                        stripDigest.set(false);
+                    }
+                }
             }
         } catch (IOException | InterruptedException e) {
             ex.close();
@@ -254,7 +264,8 @@ final class FaultProxy implements AutoCloseable {
 
     private void copyHeaders(HttpExchange ex, Forwarded r) {
         r.headers.map().forEach((name, values) -> {
-            if (!RESPONSE_SKIP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")) {
+            if (!RESPONSE_SKIP.contains(name.toLowerCase(Locale.ROOT)) && !name.startsWith(":")
+                    && !(stripDigest.get() && name.equalsIgnoreCase("Docker-Content-Digest"))) {
                 for (String v : values) {
                     ex.getResponseHeaders().add(name, name.equalsIgnoreCase("Location") ? v.replace(target.toString(), base().toString()) : v);
                 }
