@@ -29,6 +29,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
     private final RegistryEndpoint endpoint;
     private final HttpClient http;
     private final ExecutorService executor;
+    private final StallWatchdog watchdog;
     private final Transport transport;
     private final Pinger pinger;
     private final ManifestGetter manifestGetter;
@@ -52,7 +53,8 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         TokenBucket bucket = b.ratePerSecond > 0
                 ? new TokenBucket(b.ratePerSecond, b.burst, System::nanoTime, b.sleeper)
                 : TokenBucket.unlimited();
-        this.transport = new Transport(endpoint, http, b.retry, b.sleeper, b.clock, bucket, b.requestTimeout,
+        this.watchdog = new StallWatchdog(b.requestTimeout);
+        this.transport = new Transport(endpoint, http, b.retry, b.sleeper, b.clock, bucket, b.requestTimeout, watchdog,
                 new Authenticator.Settings(b.credentials, b.allowedTokenHosts));
         this.pinger = new Pinger(transport);
         this.manifestGetter = new ManifestGetter(transport);
@@ -144,6 +146,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
     @Override
     public void close() {
         http.close();
+        watchdog.close();
         executor.close();
     }
 
@@ -187,7 +190,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
             return this;
         }
 
-        /** Until the response headers arrive, per request. */
+        /** Until the response headers arrive, and then the longest a response body may stop flowing. */
         public Builder requestTimeout(Duration timeout) {
             this.requestTimeout = positive(timeout, "request timeout");
             return this;

@@ -67,10 +67,11 @@ final class Transport {
     private final Sleeper sleeper;
     private final TokenBucket bucket;
     private final Duration requestTimeout;
+    private final StallWatchdog watchdog;
     final Authenticator auth;
 
     Transport(RegistryEndpoint endpoint, HttpClient http, RetryPolicy retry, Sleeper sleeper, Clock clock,
-              TokenBucket bucket, Duration requestTimeout, Authenticator.Settings authSettings) {
+              TokenBucket bucket, Duration requestTimeout, StallWatchdog watchdog, Authenticator.Settings authSettings) {
         this.endpoint = endpoint;
         this.http = http;
         this.retry = retry;
@@ -78,6 +79,7 @@ final class Transport {
         this.clock = clock;
         this.bucket = bucket;
         this.requestTimeout = requestTimeout;
+        this.watchdog = watchdog;
         this.auth = new Authenticator(this, authSettings);
     }
 
@@ -108,7 +110,7 @@ final class Transport {
                 throw RegistryErrors.unreachable(action, endpoint.host(), e, attempt);
             }
             int status = response.statusCode();
-            try (InputStream body = response.body()) {
+            try (InputStream body = watchdog.guard(response.body())) {
                 if (expected.contains(status)) {
                     try {
                         return reader.read(status, response.headers(), uri, body);

@@ -247,4 +247,21 @@ class FaultInjectionTest {
                 .hasMessageContaining("larger than the 4194304 bytes")
                 .satisfies(e -> assertThat(((OciException) e).kind()).isEqualTo(OciException.Kind.TOO_LARGE));
     }
+
+    @Test
+    void a_body_that_stops_flowing_times_out() throws Exception {
+        proxy.fault("GET", "/blobs/", 1, FaultProxy.Kind.STALL);
+        proxy.fault("GET", "/manifests/", 1, FaultProxy.Kind.STALL);
+        try (RegistryClient impatient = RegistryClient.builder(RegistryEndpoint.loopbackHttp(proxy.host()))
+                .retry(new RetryPolicy(2, Duration.ZERO, Duration.ZERO, Duration.ZERO)).sleeper(sleeper)
+                .requestTimeout(Duration.ofMillis(300)).build()) {
+            long start = System.nanoTime();
+            assertThatThrownBy(() -> impatient.blob(REPO, layerDigest, layer.length, new ByteArrayOutputStream()))
+                    .isInstanceOf(OciException.class).hasMessageContaining("broke off")
+                    .hasMessageContaining("HttpTimeoutException");
+            // a stalled manifest is fetched again
+            assertThat(impatient.manifest(REPO, "v1").bytes()).isEqualTo(manifestBytes);
+            assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
+        }
+    }
 }

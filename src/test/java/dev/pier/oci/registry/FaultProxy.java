@@ -36,7 +36,7 @@ final class FaultProxy implements AutoCloseable {
             "transfer-encoding", "keep-alive", "http2-settings");
     private static final Set<String> RESPONSE_SKIP = Set.of("content-length", "transfer-encoding", "connection", "date");
 
-    enum Kind { STATUS, RESET, TRUNCATE, CORRUPT, PAGINATE_TAGS, REDIRECT_TO_TARGET, STRIP_DIGEST }
+    enum Kind { STATUS, RESET, TRUNCATE, CORRUPT, PAGINATE_TAGS, REDIRECT_TO_TARGET, STRIP_DIGEST, STALL }
 
     static final class Fault {
         final String method;
@@ -67,6 +67,7 @@ final class FaultProxy implements AutoCloseable {
     private final List<Fault> faults = new ArrayList<>();
     final List<String> authorizations = new CopyOnWriteArrayList<>();
     private final ThreadLocal<Boolean> stripDigest = ThreadLocal.withInitial(() -> false);
+    private final java.util.concurrent.CountDownLatch closed = new java.util.concurrent.CountDownLatch(1);
     private volatile String bearerRealm;
     private volatile Predicate<String> bearerValid;
 
@@ -193,6 +194,16 @@ final class FaultProxy implements AutoCloseable {
                     send(ex, 307, new byte[0]);
                 }
                 case PAGINATE_TAGS -> paginate(ex, fault.pageSize, path, query);
+                case STALL -> {
+                    Forwarded r = forward(method, pathQuery, ex, requestBody);
+                    copyHeaders(ex, r);
+                    ex.sendResponseHeaders(r.status, r.body.length);
+                    OutputStream out = ex.getResponseBody();
+                    out.write(r.body, 0, r.body.length / 2);
+                    out.flush();
+                    closed.await(20, java.util.concurrent.TimeUnit.SECONDS);
+                    ex.close();
+                }
                 case STRIP_DIGEST -> {
                     Forwarded r = forward(method, pathQuery, ex, requestBody);
                     stripDigest.set(true);
@@ -295,6 +306,7 @@ final class FaultProxy implements AutoCloseable {
 
     @Override
     public void close() {
+        closed.countDown();
         server.stop(0);
         http.close();
     }
