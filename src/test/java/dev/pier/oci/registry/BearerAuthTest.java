@@ -170,6 +170,22 @@ class BearerAuthTest {
         assertThat(tokenRequests).singleElement().satisfies(r -> assertThat(r.authorization()).startsWith("Basic "));
     }
 
+    @Test
+    void a_redirect_to_another_origin_carries_no_token() throws Exception {
+        byte[] layer = Blobs.random(10, 1);
+        try (FaultProxy storage = FaultProxy.start(REGISTRY.base())) {
+            proxy.requireBearer(realm("127.0.0.1"), issued::contains);
+            proxy.redirect("GET", "/blobs/", 1, storage.base());
+            try (RegistryClient c = client(Clock.systemUTC(), Set.of())) {
+                java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+                c.blob("acme/app", Blobs.digest(layer), layer.length, out);
+                assertThat(out.toByteArray()).isEqualTo(layer);
+            }
+            assertThat(storage.authorizations).containsExactly("");
+            assertThat(proxy.authorizations).filteredOn(a -> a.startsWith("Bearer tok-")).isNotEmpty();
+        }
+    }
+
     static final class MutableClock extends Clock {
         private volatile Instant now;
 

@@ -264,4 +264,49 @@ class FaultInjectionTest {
             assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(5));
         }
     }
+
+    @Test
+    void uses_the_referrers_api_when_the_registry_has_it() throws Exception {
+        String sig = "{\"mediaType\":\"" + Blobs.OCI_MANIFEST + "\",\"digest\":\"" + Blobs.digest(new byte[] {1})
+                + "\",\"size\":10,\"artifactType\":\"application/vnd.example.sig\"}";
+        String sbom = "{\"mediaType\":\"" + Blobs.OCI_MANIFEST + "\",\"digest\":\"" + Blobs.digest(new byte[] {2})
+                + "\",\"size\":20,\"artifactType\":\"application/vnd.example.sbom\"}";
+        String index = "{\"schemaVersion\":2,\"mediaType\":\"" + Blobs.OCI_INDEX + "\",\"manifests\":[";
+        // first page links to a second; this registry does not filter, so the client does
+        proxy.status("GET", "/referrers/", 1, 200, Map.of("Content-Type", Blobs.OCI_INDEX,
+                "Link", "</v2/" + REPO + "/referrers/" + manifestDigest + "?page=2>; rel=\"next\""), index + sig + "]}");
+        proxy.status("GET", "/referrers/", 1, 200, Map.of("Content-Type", Blobs.OCI_INDEX), index + sbom + "]}");
+        assertThat(client.referrers(REPO, manifestDigest, "application/vnd.example.sbom"))
+                .extracting(dev.pier.oci.Descriptor::size).containsExactly(20L);
+        // a registry that applied the filter is trusted
+        proxy.status("GET", "/referrers/", 1, 200, Map.of("Content-Type", Blobs.OCI_INDEX,
+                "OCI-Filters-Applied", "artifactType"), index + sig + "]}");
+        assertThat(client.referrers(REPO, manifestDigest, "application/vnd.example.sig")).hasSize(1);
+        assertThat(requests).containsExactly(
+                "GET /v2/" + REPO + "/referrers/" + manifestDigest + "?artifactType=application%2Fvnd.example.sbom",
+                "GET /v2/" + REPO + "/referrers/" + manifestDigest + "?page=2",
+                "GET /v2/" + REPO + "/referrers/" + manifestDigest + "?artifactType=application%2Fvnd.example.sig");
+    }
+
+    @Test
+    void the_rate_limit_spaces_requests() throws Exception {
+        try (RegistryClient limited = RegistryClient.builder(RegistryEndpoint.loopbackHttp(proxy.host()))
+                .rateLimit(1, 2).sleeper(sleeper).build()) {
+            for (int i = 0; i < 5; i++) {
+                limited.ping();
+            }
+        }
+        assertThat(sleeper.waits).hasSize(3).allSatisfy(w -> assertThat(w).isGreaterThan(Duration.ofMillis(500)));
+    }
+
+    @Test
+    void a_mirror_serves_references_to_another_host_and_messages_name_that_host() throws Exception {
+        try (RegistryClient mirrored = RegistryClient.builder(
+                RegistryEndpoint.mirror("registry.example.com", proxy.base())).retry(RetryPolicy.none()).build()) {
+            assertThat(mirrored.manifest(REPO, "v1").bytes()).isEqualTo(manifestBytes);
+            assertThatThrownBy(() -> mirrored.manifest(REPO, "missing"))
+                    .hasMessageStartingWith("tried to fetch manifest " + REPO + ":missing from registry.example.com but");
+        }
+        assertThat(requests).hasSize(2);
+    }
 }

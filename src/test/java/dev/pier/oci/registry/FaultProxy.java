@@ -47,6 +47,7 @@ final class FaultProxy implements AutoCloseable {
         Map<String, String> headers = Map.of();
         String body = "";
         int pageSize;
+        URI redirectBase;
 
         Fault(String method, String pathRegex, Kind kind, int times) {
             this.method = method;
@@ -109,6 +110,13 @@ final class FaultProxy implements AutoCloseable {
 
     FaultProxy fault(String method, String pathRegex, int times, Kind kind) {
         return add(new Fault(method, pathRegex, kind, times));
+    }
+
+    /** Redirects matching requests to the same path on {@code base}. */
+    FaultProxy redirect(String method, String pathRegex, int times, URI base) {
+        Fault f = new Fault(method, pathRegex, Kind.REDIRECT_TO_TARGET, times);
+        f.redirectBase = base;
+        return add(f);
     }
 
     FaultProxy paginateTags(int pageSize) {
@@ -190,7 +198,7 @@ final class FaultProxy implements AutoCloseable {
                     reply(ex, method, r, body);
                 }
                 case REDIRECT_TO_TARGET -> {
-                    ex.getResponseHeaders().add("Location", target + pathQuery);
+                    ex.getResponseHeaders().add("Location", (fault.redirectBase == null ? target : fault.redirectBase) + pathQuery);
                     send(ex, 307, new byte[0]);
                 }
                 case PAGINATE_TAGS -> paginate(ex, fault.pageSize, path, query);
