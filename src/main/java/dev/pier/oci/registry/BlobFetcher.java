@@ -28,7 +28,8 @@ final class BlobFetcher {
         Transport.Request request = Transport.Request.get(
                 transport.endpoint.resolve("/v2/" + repository + "/blobs/" + digest), Names.pull(repository))
                 .followingRedirects();
-        transport.exchange(action, request, Set.of(200), (status, headers, uri, body) -> {
+        try {
+            transport.exchange(action, request, Set.of(200), (status, headers, uri, body) -> {
             long declared = headers.firstValueAsLong("Content-Length").orElse(-1);
             if (expectedSize >= 0 && declared >= 0 && declared != expectedSize) {
                 throw RegistryErrors.corrupt(action, "the registry announced " + declared + " bytes where "
@@ -36,7 +37,22 @@ final class BlobFetcher {
             }
             copyVerified(action, body, digest, expectedSize, sink);
             return null;
-        });
+            });
+        } catch (SinkFailure e) {
+            throw e.getCause();
+        }
+    }
+
+    /** The caller's sink failed: its error is the caller's, and bytes already written rule out a retry. */
+    private static final class SinkFailure extends RuntimeException {
+        SinkFailure(IOException cause) {
+            super(cause);
+        }
+
+        @Override
+        public synchronized IOException getCause() {
+            return (IOException) super.getCause();
+        }
     }
 
     /** Copies while hashing; stops as soon as more than {@code expectedSize} bytes arrive. */
@@ -66,7 +82,11 @@ final class BlobFetcher {
                 throw RegistryErrors.corrupt(action, "the registry sent more than the expected " + expectedSize + " bytes");
             }
             sha.update(buffer, 0, n);
-            sink.write(buffer, 0, n);
+            try {
+                sink.write(buffer, 0, n);
+            } catch (IOException e) {
+                throw new SinkFailure(e);
+            }
         }
         if (expectedSize >= 0 && total != expectedSize) {
             throw RegistryErrors.corrupt(action, "only " + total + " of " + expectedSize + " bytes arrived");

@@ -30,13 +30,15 @@ final class BlobUploader {
     }
 
     private final Transport transport;
+    private final BlobChecker checker;
     private final int chunkSize;
 
-    BlobUploader(Transport transport, int chunkSize) {
+    BlobUploader(Transport transport, BlobChecker checker, int chunkSize) {
         if (chunkSize < 1) {
             throw new IllegalArgumentException("chunk size must be positive");
         }
         this.transport = transport;
+        this.checker = checker;
         this.chunkSize = chunkSize;
     }
 
@@ -170,7 +172,14 @@ final class BlobUploader {
         Transport.Request request = new Transport.Request("PUT", put,
                 Map.of("Content-Type", "application/octet-stream"), body, Names.push(repository),
                 false, true, true, null);
-        transport.exchange(action, request, Set.of(201, 204), (status, headers, uri, in) -> null);
+        try {
+            transport.exchange(action, request, Set.of(201, 204), (status, headers, uri, in) -> null);
+        } catch (OciException e) {
+            // a retried PUT whose first attempt was committed finds its session gone: the blob is there
+            if (!"BLOB_UPLOAD_UNKNOWN".equals(e.code()) || !checker.exists(repository, digest)) {
+                throw e;
+            }
+        }
     }
 
     private void checkLength(Action action, URI location, long read, long size, InputStream content) throws IOException {

@@ -62,7 +62,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         this.manifestDeleter = new ManifestDeleter(transport);
         this.blobChecker = new BlobChecker(transport);
         this.blobFetcher = new BlobFetcher(transport);
-        this.blobUploader = new BlobUploader(transport, b.chunkSize);
+        this.blobUploader = new BlobUploader(transport, blobChecker, b.chunkSize);
         this.tagLister = new TagLister(transport, b.tagPageSize);
         this.referrersLister = new ReferrersLister(transport, manifestGetter);
     }

@@ -309,4 +309,31 @@ class FaultInjectionTest {
         }
         assertThat(requests).hasSize(2);
     }
+
+    @Test
+    void a_failing_sink_is_the_callers_error_and_is_not_retried() {
+        java.io.OutputStream full = new java.io.OutputStream() {
+            @Override
+            public void write(int b) throws java.io.IOException {
+                throw new java.io.IOException("disk full");
+            }
+
+            @Override
+            public void write(byte[] b, int off, int len) throws java.io.IOException {
+                throw new java.io.IOException("disk full");
+            }
+        };
+        assertThatThrownBy(() -> client.blob(REPO, layerDigest, layer.length, full)).hasMessage("disk full");
+        assertThat(requests).hasSize(1);
+    }
+
+    @Test
+    void a_commit_whose_answer_was_lost_is_recognised_as_done() throws Exception {
+        byte[] small = Blobs.random(3000, 45);
+        Digest d = Blobs.digest(small);
+        proxy.fault("PUT", "/blobs/uploads/", 1, FaultProxy.Kind.LOSE_ANSWER);
+        client.putBlob(REPO, d, small.length, new ByteArrayInputStream(small));
+        assertThat(requests).filteredOn(r -> r.startsWith("PUT")).hasSize(2);
+        assertThat(client.hasBlob(REPO, d)).isTrue();
+    }
 }

@@ -36,7 +36,7 @@ final class FaultProxy implements AutoCloseable {
             "transfer-encoding", "keep-alive", "http2-settings");
     private static final Set<String> RESPONSE_SKIP = Set.of("content-length", "transfer-encoding", "connection", "date");
 
-    enum Kind { STATUS, RESET, TRUNCATE, CORRUPT, PAGINATE_TAGS, REDIRECT_TO_TARGET, STRIP_DIGEST, STALL }
+    enum Kind { STATUS, RESET, TRUNCATE, CORRUPT, PAGINATE_TAGS, REDIRECT_TO_TARGET, STRIP_DIGEST, STALL, LOSE_ANSWER }
 
     static final class Fault {
         final String method;
@@ -202,6 +202,10 @@ final class FaultProxy implements AutoCloseable {
                     send(ex, 307, new byte[0]);
                 }
                 case PAGINATE_TAGS -> paginate(ex, fault.pageSize, path, query);
+                case LOSE_ANSWER -> {
+                    forward(method, pathQuery, ex, requestBody);
+                    send(ex, 500, new byte[0]);
+                }
                 case STALL -> {
                     Forwarded r = forward(method, pathQuery, ex, requestBody);
                     copyHeaders(ex, r);
