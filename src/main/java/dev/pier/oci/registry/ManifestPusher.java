@@ -15,7 +15,14 @@ final class ManifestPusher {
         this.transport = transport;
     }
 
+    /** Pushes and says whether the registry reported an {@code OCI-Subject} (it has the referrers API). */
+    record Pushed(Digest digest, boolean subjectAcknowledged) {}
+
     Digest push(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
+        return pushed(repository, tag, bytes, mediaType).digest();
+    }
+
+    Pushed pushed(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
         Names.repository(repository);
         Digest digest = ManifestGetter.sha256(bytes);
         String ref = tag == null ? digest.toString() : Names.tag(tag);
@@ -29,14 +36,14 @@ final class ManifestPusher {
         Transport.Request request = Transport.Request.get(
                         transport.endpoint.resolve("/v2/" + repository + "/manifests/" + ref), Names.push(repository))
                 .withHeaders(Map.of("Content-Type", mediaType)).method("PUT", bytes);
-        transport.exchange(action, request, Set.of(201, 200), (status, headers, uri, body) -> {
+        boolean acknowledged = transport.exchange(action, request, Set.of(201, 200), (status, headers, uri, body) -> {
             Optional<String> claimed = headers.firstValue("Docker-Content-Digest");
             if (claimed.isPresent() && !claimed.get().equals(digest.toString())) {
                 throw RegistryErrors.corrupt(action, "the registry stored it as " + "'" + dev.pier.oci.Quote.printable(claimed.get(), 100) + "'"
                         + " instead of " + digest);
             }
-            return null;
+            return headers.firstValue("OCI-Subject").isPresent();
         });
-        return digest;
+        return new Pushed(digest, acknowledged);
     }
 }

@@ -40,6 +40,8 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
     private final BlobUploader blobUploader;
     private final TagLister tagLister;
     private final ReferrersLister referrersLister;
+    private final ReferrersTagWriter referrersTagWriter;
+    private final boolean maintainReferrersTag;
 
     private RegistryClient(Builder b) {
         this.endpoint = b.endpoint;
@@ -65,6 +67,8 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         this.blobUploader = new BlobUploader(transport, blobChecker, b.chunkSize);
         this.tagLister = new TagLister(transport, b.tagPageSize);
         this.referrersLister = new ReferrersLister(transport, manifestGetter);
+        this.referrersTagWriter = new ReferrersTagWriter(manifestGetter, manifestPusher);
+        this.maintainReferrersTag = b.maintainReferrersTag;
     }
 
     public static Builder builder(RegistryEndpoint endpoint) {
@@ -90,9 +94,20 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         return manifestGetter.get(repository, tagOrDigest);
     }
 
+    /**
+     * {@inheritDoc} When the manifest has a {@code subject} and the registry did not answer {@code OCI-Subject}
+     * (no referrers API), it is also added to the referrers tag {@code sha256-<subject hex>}.
+     */
     @Override
     public Digest putManifest(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
-        return manifestPusher.push(repository, tag, bytes, mediaType);
+        ManifestPusher.Pushed pushed = manifestPusher.pushed(repository, tag, bytes, mediaType);
+        if (maintainReferrersTag && !pushed.subjectAcknowledged()) {
+            Optional<Digest> subject = ReferrersTagWriter.subject(bytes);
+            if (subject.isPresent()) {
+                referrersTagWriter.add(repository, subject.get(), bytes, mediaType, pushed.digest());
+            }
+        }
+        return pushed.digest();
     }
 
     @Override
@@ -164,6 +179,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         private int burst = 1;
         private int chunkSize = DEFAULT_CHUNK_SIZE;
         private int tagPageSize = 0;
+        private boolean maintainReferrersTag = true;
 
         private Builder(RegistryEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -237,6 +253,12 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
                 throw new IllegalArgumentException("tag page size must not be negative");
             }
             this.tagPageSize = n;
+            return this;
+        }
+
+        /** Whether pushing a manifest with a subject updates the referrers tag where the API is missing (default on). */
+        public Builder maintainReferrersTag(boolean maintain) {
+            this.maintainReferrersTag = maintain;
             return this;
         }
 

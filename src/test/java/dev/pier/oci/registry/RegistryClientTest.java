@@ -192,8 +192,14 @@ class RegistryClientTest {
 
         byte[] sig = Blobs.manifest(layer, "application/vnd.example.signature", subject, subjectSize);
         byte[] sbom = Blobs.manifest(layer, "application/vnd.example.sbom", subject, subjectSize);
-        Digest sigDigest = client.putManifest("acme/ref", null, sig, Blobs.OCI_MANIFEST);
-        Digest sbomDigest = client.putManifest("acme/ref", null, sbom, Blobs.OCI_MANIFEST);
+        Digest sigDigest;
+        Digest sbomDigest;
+        try (RegistryClient manual = RegistryClient.builder(RegistryEndpoint.loopbackHttp(REGISTRY.host()))
+                .maintainReferrersTag(false).build()) {
+            sigDigest = manual.putManifest("acme/ref", null, sig, Blobs.OCI_MANIFEST);
+            sbomDigest = manual.putManifest("acme/ref", null, sbom, Blobs.OCI_MANIFEST);
+            assertThat(manual.referrers("acme/ref", subject, null)).isEmpty();
+        }
         String index = "{\"schemaVersion\":2,\"mediaType\":\"" + Blobs.OCI_INDEX + "\",\"manifests\":["
                 + "{\"mediaType\":\"" + Blobs.OCI_MANIFEST + "\",\"digest\":\"" + sigDigest + "\",\"size\":" + sig.length
                 + ",\"artifactType\":\"application/vnd.example.signature\"},"
@@ -209,6 +215,24 @@ class RegistryClientTest {
             assertThat(x.size()).isEqualTo(sbom.length);
             assertThat(x.annotations()).containsEntry("k", "v");
         });
+    }
+
+    @Test
+    void pushing_a_referrer_maintains_the_referrers_tag_where_the_api_is_missing() throws Exception {
+        byte[] layer = Blobs.random(10, 14);
+        Digest subject = pushImage(client, "acme/auto", "v1", layer);
+        long subjectSize = Blobs.manifest(layer, null, null, 0).length;
+        byte[] sig = Blobs.manifest(layer, "application/vnd.example.signature", subject, subjectSize);
+        byte[] sbom = Blobs.manifest(layer, "application/vnd.example.sbom", subject, subjectSize);
+        Digest sigDigest = client.putManifest("acme/auto", null, sig, Blobs.OCI_MANIFEST);
+        Digest sbomDigest = client.putManifest("acme/auto", null, sbom, Blobs.OCI_MANIFEST);
+        client.putManifest("acme/auto", null, sbom, Blobs.OCI_MANIFEST);
+
+        assertThat(client.tags("acme/auto")).contains("sha256-" + subject.hex());
+        assertThat(client.referrers("acme/auto", subject, null)).extracting(Descriptor::digest)
+                .containsExactly(sigDigest, sbomDigest);
+        assertThat(client.referrers("acme/auto", subject, "application/vnd.example.signature"))
+                .singleElement().satisfies(d -> assertThat(d.size()).isEqualTo(sig.length));
     }
 
     @Test
