@@ -1,7 +1,6 @@
 package dev.pier.oci.registry;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.pier.oci.OciException;
 import java.io.IOException;
 import java.net.URI;
 import java.net.URLEncoder;
@@ -195,9 +194,5 @@ final class Authenticator {
 
     private static String enc(String s) {
         return URLEncoder.encode(s, StandardCharsets.UTF_8);
-    }
-
-    static boolean isUnauthorized(OciException e) {
-        return e.kind() == OciException.Kind.UNAUTHORIZED;
     }
 }
