@@ -55,6 +55,12 @@ public final class ArtifactPusher {
      */
     public static Descriptor pushDirectory(ContentStore store, String repository, String tag, Path dir,
                                            ArtifactMetadata meta) throws IOException {
+        return pushDirectory(store, repository, tag, dir, meta, null);
+    }
+
+    /** As above, with explicit ignore rules ({@code null}: Flux's defaults plus {@code dir/.sourceignore}). */
+    public static Descriptor pushDirectory(ContentStore store, String repository, String tag, Path dir,
+                                           ArtifactMetadata meta, IgnoreRules ignore) throws IOException {
         String action = "push artifact " + repository + ":" + tag + " from " + dir;
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw tried(action, dir + " is not a directory");
@@ -63,7 +69,7 @@ public final class ArtifactPusher {
         try {
             MessageDigest sha = sha256();
             try (OutputStream out = new DigestOutputStream(Files.newOutputStream(layer), sha)) {
-                ReproducibleTarGz.write(dir, IgnoreRules.forDirectory(dir), out);
+                ReproducibleTarGz.write(dir, ignore == null ? IgnoreRules.forDirectory(dir) : ignore, out);
             }
             Digest layerDigest = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
             long layerSize = Files.size(layer);

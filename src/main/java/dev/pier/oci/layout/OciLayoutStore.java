@@ -99,10 +99,20 @@ public final class OciLayoutStore implements ContentStore {
             if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
+            // A manifest not named in index.json (e.g. a platform manifest of an image index): a blob is a
+            // manifest only when it is small JSON that says it is one.
+            if (Files.size(blob) > Manifest.MAX_BYTES) {
+                return Optional.empty();
+            }
             byte[] bytes = readManifestBlob(dir, digest, Files.size(blob), action);
-            String mediaType = parseObject(bytes, action, "the manifest").path("mediaType").asText(null);
-            if (mediaType == null) {
-                throw tried(action, "the manifest has no mediaType field and no index entry names one");
+            String mediaType;
+            try {
+                mediaType = JSON.readTree(bytes).path("mediaType").asText("");
+            } catch (IOException notJson) {
+                return Optional.empty();
+            }
+            if (!mediaType.contains("manifest") && !mediaType.contains("index")) {
+                return Optional.empty();
             }
             return Optional.of(Descriptor.of(mediaType, digest, bytes.length));
         }
@@ -152,7 +162,7 @@ public final class OciLayoutStore implements ContentStore {
             }
         }
         Path blob = blobPath(dir, digest);
-        if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+        if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || !java.util.Arrays.equals(Files.readAllBytes(blob), bytes)) {
             Files.createDirectories(blob.getParent());
             writeAtomically(blob, bytes);
         }
@@ -232,8 +242,8 @@ public final class OciLayoutStore implements ContentStore {
         }
         Path dir = ensureLayout(repository, action);
         Path blob = blobPath(dir, digest);
-        if (Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
-            return;
+        if (Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) && Files.size(blob) == size) {
+            return; // already there (a blob of the wrong size is corrupt, and is replaced below)
         }
         Files.createDirectories(blob.getParent());
         Path temp = Files.createTempFile(blob.getParent(), "." + digest.hex() + ".", ".tmp");

@@ -30,6 +30,9 @@ class ArtifactPullTest {
         Path src = Trees.sample(tmp.resolve("src"), ArtifactPushTest.CREATED);
         Trees.write(src.resolve(".git/HEAD"), "ref: main", "rw-r--r--", ArtifactPushTest.CREATED);
         Files.createSymbolicLink(src.resolve("link"), Path.of("README"));
+        Trees.write(src.resolve("long/" + "n".repeat(120) + "/" + "f".repeat(120) + ".yaml"), "long: path", "rw-r--r--",
+                ArtifactPushTest.CREATED);
+        Trees.write(src.resolve("unicode/caf\u00e9-\u65e5\u672c.yaml"), "name: \u00e9", "rw-r--r--", ArtifactPushTest.CREATED);
         OciLayoutStore store = new OciLayoutStore(tmp.resolve("store"));
         Descriptor pushed = ArtifactPusher.pushDirectory(store, "acme/app", "v1", src, ArtifactPushTest.META);
         Path out = Files.createDirectory(tmp.resolve("pulled")).resolve("app");
@@ -42,7 +45,7 @@ class ArtifactPullTest {
         assertThat(pulled.manifest().digest()).isEqualTo(pushed.digest());
         assertThat(pulled.configMediaType()).isEqualTo(MediaTypes.FLUX_CONFIG);
         assertThat(pulled.annotations()).containsEntry(MediaTypes.REVISION, "main@sha1:" + "a".repeat(40));
-        assertThat(pulled.content().files()).isEqualTo(4);
+        assertThat(pulled.content().files()).isEqualTo(6);
         try (var siblings = Files.list(out.getParent())) {
             assertThat(siblings).containsExactly(out);
         }

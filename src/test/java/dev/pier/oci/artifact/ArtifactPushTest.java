@@ -173,6 +173,18 @@ class ArtifactPushTest {
                 .hasMessageContaining("must be <branch|tag>@sha1:<40 lower-case hex>");
     }
 
+    @Test
+    void an_invalid_new_tag_is_refused_before_any_tag_changes() throws Exception {
+        Path dir = Trees.sample(tmp.resolve("src"), CREATED);
+        OciLayoutStore store = new OciLayoutStore(tmp.resolve("store"));
+        ArtifactPusher.pushDirectory(store, "acme/app", "v1", dir, META);
+
+        assertThatThrownBy(() -> ArtifactTagger.tag(store, "acme/app", "v1", List.of("ok", "-bad")))
+                .isInstanceOf(dev.pier.oci.OciException.class)
+                .hasMessageStartingWith("tried to tag acme/app v1 as '-bad' but a tag is 1 to 128 of");
+        assertThat(store.tags("acme/app")).containsExactly("v1");
+    }
+
     record Layer(Digest digest, long size) {}
 
     static Layer layer(OciLayoutStore store, String repository, String tag) throws Exception {

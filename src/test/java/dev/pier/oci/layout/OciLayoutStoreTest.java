@@ -284,4 +284,38 @@ class OciLayoutStoreTest {
         assertThat(store.tags("acme/app")).isEmpty();
         assertThat(store.hasBlob("acme/app", digest)).isFalse();
     }
+
+    @Test
+    void a_manifest_over_4_mib_on_disk_is_refused_on_read() throws IOException {
+        OciLayoutStore store = new OciLayoutStore(root);
+        byte[] bytes = pushImage(store, "acme/app", "hello");
+        Digest digest = store.putManifest("acme/app", "v1", bytes, MANIFEST);
+        byte[] huge = new byte[Manifest.MAX_BYTES + 10];
+        java.util.Arrays.fill(huge, (byte) ' ');
+        Files.write(root.resolve("acme/app/blobs/sha256/" + digest.hex()), huge);
+
+        assertThatThrownBy(() -> store.manifest("acme/app", "v1"))
+                .isInstanceOf(OciException.class)
+                .hasMessage("tried to read manifest acme/app:v1 but the manifest is 4194314 bytes; at most 4194304 are allowed");
+    }
+
+    @Test
+    void a_layer_digest_does_not_resolve_as_a_manifest() throws IOException {
+        OciLayoutStore store = new OciLayoutStore(root);
+        store.putManifest("acme/app", "v1", pushImage(store, "acme/app", "hello"), MANIFEST);
+
+        assertThat(store.resolve("acme/app", OciLayoutStore.sha256(gzip("hello")).toString())).isEmpty();
+    }
+
+    @Test
+    void pushing_a_blob_again_replaces_a_copy_of_the_wrong_size() throws IOException {
+        OciLayoutStore store = new OciLayoutStore(root);
+        Digest digest = putBlob(store, "acme/app", "hello");
+        Path file = root.resolve("acme/app/blobs/sha256/" + digest.hex());
+        Files.writeString(file, "truncated!");
+
+        putBlob(store, "acme/app", "hello");
+
+        assertThat(file).hasContent("hello");
+    }
 }
