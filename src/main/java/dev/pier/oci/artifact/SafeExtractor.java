@@ -75,6 +75,7 @@ public final class SafeExtractor {
         }
         try {
             Result result = extractInto(tarGz, staging, limits, expected, action);
+            permissions(staging, "rwxr-xr-x"); // temp directories are created 0700
             if (replaceEmpty) {
                 Files.delete(destination);
             }

@@ -187,6 +187,12 @@ class SafeExtractorTest {
                 ExtractionLimits.DEFAULTS, null);
 
         assertThat(result.files()).isEqualTo(3);
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target)))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("run.sh"))))
+                .isEqualTo("rwxr-xr-x");
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("dir/a.yaml"))))
+                .isEqualTo("rw-r--r--");
         assertThat(Trees.snapshot(target)).containsExactly(
                 Map.entry("dir", "<dir>"), Map.entry("dir/a.yaml", "a: 1\n"), Map.entry("implicit", "<dir>"),
                 Map.entry("implicit/parent", "<dir>"), Map.entry("implicit/parent/b.txt", "b"),
