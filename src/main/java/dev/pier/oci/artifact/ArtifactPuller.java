@@ -13,8 +13,6 @@ import dev.pier.oci.OciException;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
@@ -32,7 +30,6 @@ public final class ArtifactPuller {
 
     static final Set<String> CONFIGS = Set.of(MediaTypes.FLUX_CONFIG, MediaTypes.HELM_CONFIG);
     static final Set<String> LAYERS = Set.of(MediaTypes.FLUX_CONTENT, MediaTypes.HELM_CHART);
-    static final int PIPE_BYTES = 1024 * 1024;
 
     /** What was pulled: the manifest's descriptor, its config type and annotations, and the extracted tree. */
     public record PulledArtifact(Descriptor manifest, String configMediaType, Map<String, String> annotations,
@@ -127,41 +124,34 @@ public final class ArtifactPuller {
     /** Streams a blob through a pipe: the store writes on a virtual thread while {@code consumer} reads. */
     private static <T> T stream(ContentStore store, String repository, Descriptor blob, String action,
                                 Consumer<T> consumer) throws IOException {
-        PipedInputStream in = new PipedInputStream(PIPE_BYTES);
-        PipedOutputStream out = new PipedOutputStream(in);
-        IOException[] producerFailure = new IOException[1];
-        Thread producer = Thread.ofVirtual().name("pier-pull-" + blob.digest().hex().substring(0, 12)).start(() -> {
-            try (out) {
-                store.blob(repository, blob.digest(), blob.size(), out);
-            } catch (IOException e) {
-                producerFailure[0] = e;
-            }
-        });
-        T result;
-        try (in) {
-            result = consumer.accept(in);
+        BlobPipe.Outcome<T> outcome;
+        try {
+            outcome = BlobPipe.run("pier-pull-" + blob.digest().hex().substring(0, 12),
+                    out -> store.blob(repository, blob.digest(), blob.size(), out), consumer::accept);
         } catch (IOException e) {
-            joinQuietly(producer);
-            // The store's reason (e.g. a corrupt blob) is more precise than what the reader saw.
-            if (producerFailure[0] instanceof OciException storeFailure) {
-                e.addSuppressed(storeFailure);
+            // The store's reason (e.g. a corrupt blob) is more precise than what the reader made of it.
+            OciException storeFailure = storeFailure(e, blob);
+            if (storeFailure != null) {
                 throw tried(action, storeFailure.getMessage(), e);
             }
             throw e;
         }
-        joinQuietly(producer);
-        if (producerFailure[0] != null) {
-            throw tried(action, producerFailure[0].getMessage(), producerFailure[0]);
+        if (outcome.writerFailure() != null) {
+            throw tried(action, outcome.writerFailure().getMessage(), outcome.writerFailure());
         }
-        return result;
+        return outcome.result();
     }
 
-    private static void joinQuietly(Thread thread) throws OciException {
-        try {
-            thread.join();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new OciException("interrupted while pulling", e);
+    private static OciException storeFailure(IOException e, Descriptor blob) {
+        String blobAction = "tried to read blob ";
+        if (e instanceof OciException oci && oci.getMessage().startsWith(blobAction)) {
+            return oci;
         }
+        for (Throwable suppressed : e.getSuppressed()) {
+            if (suppressed instanceof OciException oci) {
+                return oci;
+            }
+        }
+        return null;
     }
 }

@@ -92,7 +92,12 @@ public final class SafeExtractor {
 
     private static Result extractInto(InputStream raw, Path staging, ExtractionLimits limits, Descriptor expected,
                                       String action) throws IOException {
-        MessageDigest sha = ArtifactPusher.sha256();
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
         DigestInputStream digesting = new DigestInputStream(raw, sha);
         Counting compressed = new Counting(digesting);
         Guard guard = new Guard(compressed, limits, action);

@@ -4,8 +4,6 @@ import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.io.PipedInputStream;
-import java.io.PipedOutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
@@ -28,8 +26,12 @@ final class Archives {
     }
 
     static void write(OutputStream out, Body body) throws IOException {
+        write(out, Deflater.BEST_SPEED, body);
+    }
+
+    static void write(OutputStream out, int level, Body body) throws IOException {
         GzipParameters parameters = new GzipParameters();
-        parameters.setCompressionLevel(Deflater.BEST_SPEED);
+        parameters.setCompressionLevel(level);
         try (TarArchiveOutputStream tar = new TarArchiveOutputStream(new GzipCompressorOutputStream(out, parameters))) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
@@ -41,17 +43,12 @@ final class Archives {
      * The archive produced on a virtual thread into a pipe, so a huge archive never exists whole; when the
      * reader stops early the writer fails with "Pipe closed" and ends.
      */
-    static InputStream streamed(Body body) throws IOException {
-        PipedInputStream in = new PipedInputStream(1024 * 1024);
-        PipedOutputStream out = new PipedOutputStream(in);
-        Thread.ofVirtual().start(() -> {
-            try (out) {
-                write(out, body);
-            } catch (IOException readerStopped) {
-                // expected when the extractor refuses the stream part-way
-            }
-        });
-        return in;
+    static InputStream streamed(Body body) {
+        return streamed(Deflater.BEST_SPEED, body);
+    }
+
+    static InputStream streamed(int level, Body body) {
+        return BlobPipe.streamed("test-archive", out -> write(out, level, body));
     }
 
     static void file(TarArchiveOutputStream tar, String name, String content) throws IOException {
