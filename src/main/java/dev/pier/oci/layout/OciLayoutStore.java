@@ -349,6 +349,14 @@ public final class OciLayoutStore implements ContentStore {
         } catch (IllegalArgumentException e) {
             throw tried(action, "repository " + quote(repository) + " is not a valid repository path: " + e.getMessage());
         }
+        String[] parts = repository.split("/");
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].equals("blobs")) {
+                throw tried(action, "repository " + quote(repository) + " has a component 'blobs' below the first;"
+                        + " its layout would sit inside the blob store of repository "
+                        + quote(String.join("/", java.util.Arrays.copyOfRange(parts, 0, i))));
+            }
+        }
         Path dir = root.resolve(repository).normalize();
         if (!dir.startsWith(root) || dir.equals(root)) {
             throw tried(action, "repository " + quote(repository) + " would leave the layout root " + root);

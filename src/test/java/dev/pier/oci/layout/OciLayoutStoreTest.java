@@ -318,4 +318,16 @@ class OciLayoutStoreTest {
 
         assertThat(file).hasContent("hello");
     }
+
+    @Test
+    void a_repository_nested_in_another_repositorys_blob_store_is_refused() throws IOException {
+        OciLayoutStore store = new OciLayoutStore(root);
+        putBlob(store, "acme", "{}");
+
+        assertThatThrownBy(() -> putBlob(store, "acme/blobs/sha256", "{}"))
+                .isInstanceOf(OciException.class)
+                .hasMessageContaining("its layout would sit inside the blob store of repository 'acme'");
+        putBlob(store, "acme/app", "{}");
+        assertThat(store.hasBlob("acme/app", OciLayoutStore.sha256("{}".getBytes(StandardCharsets.UTF_8)))).isTrue();
+    }
 }
