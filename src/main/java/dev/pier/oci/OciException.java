@@ -60,4 +60,23 @@ public class OciException extends IOException {
     public String code() {
         return code;
     }
+
+    /** {@code tried to <action> but <problem>}. */
+    public static OciException tried(Kind kind, String action, String problem) {
+        return new OciException(kind, 0, null, "tried to " + action + " but " + problem, null);
+    }
+
+    /** {@code tried to <action> but <problem>}, keeping the cause. */
+    public static OciException tried(Kind kind, String action, String problem, Throwable cause) {
+        return new OciException(kind, 0, null, "tried to " + action + " but " + problem, cause);
+    }
+
+    /** {@code tried to <action> but <problem>}: content or input Pier refuses (kind {@link Kind#INVALID}). */
+    public static OciException tried(String action, String problem) {
+        return tried(Kind.INVALID, action, problem);
+    }
+
+    public static OciException tried(String action, String problem, Throwable cause) {
+        return tried(Kind.INVALID, action, problem, cause);
+    }
 }

@@ -1,0 +1,350 @@
+package dev.pier.oci.artifact;
+
+import static dev.pier.oci.OciException.tried;
+import static dev.pier.oci.Quote.quote;
+
+import dev.pier.oci.Descriptor;
+import dev.pier.oci.Digest;
+import dev.pier.oci.OciException;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.file.DirectoryNotEmptyException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.FileVisitResult;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.SimpleFileVisitor;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.DigestInputStream;
+import java.security.MessageDigest;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+
+/**
+ * Extracts an untrusted tar+gzip stream. Refused, with a message naming the entry: {@code ..} components,
+ * absolute paths, backslashes, symbolic and hard links (none are extracted), devices, FIFOs and other
+ * special entries, duplicate paths, and streams beyond the {@link ExtractionLimits} (size, entries,
+ * compression ratio). Nothing is written outside the target: the stream is extracted into a fresh temp
+ * directory created inside the target's parent, which is renamed to the target only when everything is
+ * verified (including the layer digest, computed while streaming) and deleted on any failure.
+ */
+public final class SafeExtractor {
+
+    /** What was extracted. */
+    public record Result(Path directory, int files, int directories, long uncompressedBytes) {}
+
+    private SafeExtractor() {}
+
+    /**
+     * Extracts {@code tarGz} to {@code target}, which must not exist or be an empty directory; its parent must
+     * exist. When {@code expected} is given, the compressed stream must have exactly its size and digest.
+     */
+    public static Result extract(InputStream tarGz, Path target, ExtractionLimits limits, Descriptor expected)
+            throws OciException {
+        Path destination = target.toAbsolutePath().normalize();
+        String action = "extract " + (expected == null ? "an archive" : expected.digest().toString()) + " to " + destination;
+        Path parent = destination.getParent();
+        if (parent == null || !Files.isDirectory(parent)) {
+            throw tried(action, "its parent directory " + parent + " does not exist");
+        }
+        boolean replaceEmpty = false;
+        if (Files.exists(destination, LinkOption.NOFOLLOW_LINKS)) {
+            if (!Files.isDirectory(destination, LinkOption.NOFOLLOW_LINKS) || !isEmpty(destination)) {
+                throw tried(action, "the target already exists and is not an empty directory");
+            }
+            replaceEmpty = true;
+        }
+        Path staging;
+        try {
+            staging = Files.createTempDirectory(parent, "." + destination.getFileName() + ".pier-extract-");
+        } catch (IOException e) {
+            throw tried(action, "a temp directory could not be created in " + parent + ": " + e.getMessage(), e);
+        }
+        try {
+            Result result = extractInto(tarGz, staging, limits, expected, action);
+            permissions(staging, "rwxr-xr-x"); // temp directories are created 0700
+            if (replaceEmpty) {
+                Files.delete(destination);
+            }
+            Files.move(staging, destination, StandardCopyOption.ATOMIC_MOVE);
+            return new Result(destination, result.files(), result.directories(), result.uncompressedBytes());
+        } catch (OciException e) {
+            deleteQuietly(staging);
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            deleteQuietly(staging);
+            throw tried(action, "it failed: " + e, e);
+        }
+    }
+
+    private static Result extractInto(InputStream raw, Path staging, ExtractionLimits limits, Descriptor expected,
+                                      String action) throws IOException {
+        MessageDigest sha;
+        try {
+            sha = MessageDigest.getInstance("SHA-256");
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+        DigestInputStream digesting = new DigestInputStream(raw, sha);
+        Counting compressed = new Counting(digesting);
+        Guard guard = new Guard(compressed, limits, action);
+        int files = 0;
+        int directories = 0;
+        int entries = 0;
+        Set<String> seen = new HashSet<>();
+        try {
+            GzipCompressorInputStream gzip = new GzipCompressorInputStream(compressed, false);
+            guard.source = gzip;
+            TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                entries++;
+                if (entries > limits.maxEntries()) {
+                    throw tried(action, "the archive has more than " + limits.maxEntries() + " entries");
+                }
+                String name = entry.getName();
+                String relative = checkedPath(name, action);
+                checkType(entry, action);
+                if (relative.isEmpty()) {
+                    continue;
+                }
+                if (!seen.add(relative)) {
+                    throw tried(action, "entry " + quote(name) + " appears twice in the archive");
+                }
+                Path path = staging.resolve(relative).normalize();
+                if (!path.startsWith(staging) || path.equals(staging)) {
+                    throw tried(action, "entry " + quote(name) + " would be written outside the target");
+                }
+                try {
+                    if (entry.isDirectory()) {
+                        Files.createDirectories(path);
+                        permissions(path, "rwxr-xr-x");
+                        directories++;
+                    } else {
+                        Files.createDirectories(path.getParent());
+                        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
+                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
+                            tar.transferTo(out);
+                        }
+                        permissions(path, (entry.getMode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--");
+                        files++;
+                    }
+                } catch (FileAlreadyExistsException e) {
+                    throw tried(action, "entry " + quote(name) + " conflicts with an earlier entry of another type");
+                }
+            }
+            // The rest of the gzip member (tar padding) counts against the limits too.
+            guard.transferTo(OutputStream.nullOutputStream());
+        } catch (OciException e) {
+            throw guard.violation != null ? guard.violation : e;
+        } catch (IOException e) {
+            if (guard.violation != null) {
+                throw guard.violation;
+            }
+            throw tried(action, "it is not a valid tar+gzip stream: " + e.getMessage(), e);
+        }
+        if (guard.violation != null) {
+            throw guard.violation;
+        }
+        if (expected != null) {
+            long remaining = expected.size() - compressed.count;
+            if (remaining < 0) {
+                throw tried(action, "the layer is longer than the " + expected.size() + " bytes its descriptor says");
+            }
+            byte[] buffer = new byte[64 * 1024];
+            while (compressed.count <= expected.size()
+                    && compressed.read(buffer, 0, (int) Math.min(buffer.length, expected.size() - compressed.count + 1)) >= 0) {
+                // drain what follows the gzip member, so that the digest covers the whole layer
+            }
+            if (compressed.count != expected.size()) {
+                throw tried(action, "the layer is " + compressed.count + " bytes, not the " + expected.size()
+                        + " its descriptor says");
+            }
+            Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
+            if (!actual.equals(expected.digest())) {
+                throw tried(action, "the layer's digest is " + actual + ", not " + expected.digest());
+            }
+        }
+        return new Result(staging, files, directories, guard.uncompressed);
+    }
+
+    /** The '/'-joined relative path without '.' components; "" for the archive root; refuses escapes. */
+    static String checkedPath(String name, String action) throws OciException {
+        if (name == null || name.isEmpty()) {
+            throw tried(action, "an entry has an empty name");
+        }
+        if (name.indexOf('\0') >= 0) {
+            throw tried(action, "entry " + quote(name) + " has a NUL character in its name");
+        }
+        if (name.startsWith("/") || (name.length() > 1 && name.charAt(1) == ':' && Character.isLetter(name.charAt(0)))) {
+            throw tried(action, "entry " + quote(name) + " has an absolute path; only relative paths are extracted");
+        }
+        if (name.indexOf('\\') >= 0) {
+            throw tried(action, "entry " + quote(name) + " has a backslash in its path");
+        }
+        List<String> parts = new ArrayList<>();
+        for (String part : name.split("/")) {
+            if (part.equals("..")) {
+                throw tried(action, "entry " + quote(name) + " has a '..' path component (path traversal)");
+            }
+            if (!part.isEmpty() && !part.equals(".")) {
+                parts.add(part);
+            }
+        }
+        return String.join("/", parts);
+    }
+
+    private static void checkType(TarArchiveEntry entry, String action) throws OciException {
+        String name = quote(entry.getName());
+        if (entry.isSymbolicLink()) {
+            throw tried(action, "entry " + name + " is a symbolic link to " + quote(entry.getLinkName())
+                    + "; links are not extracted");
+        }
+        if (entry.isLink()) {
+            throw tried(action, "entry " + name + " is a hard link to " + quote(entry.getLinkName())
+                    + "; links are not extracted");
+        }
+        if (entry.isCharacterDevice() || entry.isBlockDevice()) {
+            throw tried(action, "entry " + name + " is a device file; only files and directories are extracted");
+        }
+        if (entry.isFIFO()) {
+            throw tried(action, "entry " + name + " is a FIFO; only files and directories are extracted");
+        }
+        if (entry.isSparse()) {
+            throw tried(action, "entry " + name + " is a sparse file; only plain files and directories are extracted");
+        }
+        if (!entry.isDirectory() && !entry.isFile()) {
+            throw tried(action, "entry " + name + " has unsupported type '" + (char) entry.getLinkFlag()
+                    + "'; only files and directories are extracted");
+        }
+    }
+
+    private static void permissions(Path path, String permissions) throws IOException {
+        if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+        }
+    }
+
+    private static boolean isEmpty(Path dir) throws OciException {
+        try (Stream<Path> children = Files.list(dir)) {
+            return children.findAny().isEmpty();
+        } catch (IOException e) {
+            throw tried("extract to " + dir, "it could not be listed: " + e.getMessage(), e);
+        }
+    }
+
+    /** Deletes a tree this class created; it never contains links, and none are followed. */
+    static void deleteQuietly(Path root) {
+        try {
+            Files.walkFileTree(root, new SimpleFileVisitor<>() {
+                @Override
+                public FileVisitResult visitFile(Path file, BasicFileAttributes attrs) throws IOException {
+                    Files.deleteIfExists(file);
+                    return FileVisitResult.CONTINUE;
+                }
+
+                @Override
+                public FileVisitResult postVisitDirectory(Path dir, IOException exc) throws IOException {
+                    try {
+                        Files.deleteIfExists(dir);
+                    } catch (DirectoryNotEmptyException ignored) {
+                        // left for the caller's report; should not happen
+                    }
+                    return FileVisitResult.CONTINUE;
+                }
+            });
+        } catch (IOException ignored) {
+            // best effort: the failure being reported matters more
+        }
+    }
+
+    /** Counts the compressed bytes read. */
+    private static final class Counting extends FilterInputStream {
+        long count;
+
+        Counting(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = in.read();
+            if (b >= 0) {
+                count++;
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            int n = in.read(b, off, len);
+            if (n > 0) {
+                count += n;
+            }
+            return n;
+        }
+    }
+
+    /** Sits between gzip and tar: counts uncompressed bytes and stops at a limit. */
+    private static final class Guard extends InputStream {
+        final Counting compressed;
+        final ExtractionLimits limits;
+        final String action;
+        InputStream source;
+        long uncompressed;
+        OciException violation;
+
+        Guard(Counting compressed, ExtractionLimits limits, String action) {
+            this.compressed = compressed;
+            this.limits = limits;
+            this.action = action;
+        }
+
+        @Override
+        public int read() throws IOException {
+            byte[] one = new byte[1];
+            int n = read(one, 0, 1);
+            return n < 0 ? -1 : one[0] & 0xff;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            if (violation != null) {
+                throw violation;
+            }
+            int n = source.read(b, off, len);
+            if (n > 0) {
+                uncompressed += n;
+                check();
+            }
+            return n;
+        }
+
+        private void check() throws OciException {
+            if (uncompressed > limits.maxTotalBytes()) {
+                violation = tried(action, "it uncompresses to more than " + limits.maxTotalBytes() + " bytes");
+            } else if (uncompressed > ExtractionLimits.RATIO_GRACE_BYTES
+                    && uncompressed / Math.max(1, compressed.count) > limits.maxCompressionRatio()) {
+                violation = tried(action, "it expands more than " + limits.maxCompressionRatio()
+                        + " times (" + compressed.count + " compressed bytes gave " + uncompressed
+                        + "): a decompression bomb?");
+            }
+            if (violation != null) {
+                throw violation;
+            }
+        }
+    }
+}

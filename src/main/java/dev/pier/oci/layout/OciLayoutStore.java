@@ -1,0 +1,561 @@
+package dev.pier.oci.layout;
+
+import static dev.pier.oci.OciException.tried;
+import static dev.pier.oci.Quote.quote;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.pier.oci.ContentStore;
+import dev.pier.oci.Descriptor;
+import dev.pier.oci.Digest;
+import dev.pier.oci.InvalidReferenceException;
+import dev.pier.oci.Manifest;
+import dev.pier.oci.OciException;
+import dev.pier.oci.Reference;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.regex.Pattern;
+
+/**
+ * A {@link ContentStore} over OCI image layouts on disk: each repository {@code acme/app} is the directory
+ * {@code <root>/acme/app/} holding {@code oci-layout}, {@code index.json} and {@code blobs/sha256/<hex>}.
+ * Tags are the {@code org.opencontainers.image.ref.name} annotation of index entries, as skopeo and oras
+ * write them, so {@code skopeo inspect oci:<root>/acme/app:v1} reads what this store writes.
+ *
+ * <p>Every file is written to a temp file in the same directory and renamed into place; blobs are verified
+ * against their digest on write and on read; {@code index.json} is rewritten under a file lock
+ * ({@code index.json.lock}, plus an in-process lock) so concurrent pushes never lose a tag. Repository
+ * names follow the reference grammar (lower case, no {@code ..}, not absolute) and symbolic links inside
+ * the root are not followed, so nothing is ever written outside the root.
+ */
+public final class OciLayoutStore implements ContentStore {
+
+    public static final String REF_NAME = "org.opencontainers.image.ref.name";
+    public static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
+    public static final String IMAGE_MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
+    static final String LAYOUT_FILE = "oci-layout";
+    static final String INDEX_FILE = "index.json";
+    static final String LOCK_FILE = "index.json.lock";
+    static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
+    /** index.json is read whole; a larger one is refused rather than loaded. */
+    static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
+    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
+
+    private final Path root;
+
+    public OciLayoutStore(Path root) {
+        this.root = root.toAbsolutePath().normalize();
+    }
+
+    public Path root() {
+        return root;
+    }
+
+    /** The layout directory of {@code repository}, after validating the name; it may not exist yet. */
+    public Path layoutDirectory(String repository) throws OciException {
+        return repositoryDir(repository, "open repository " + repository);
+    }
+
+    @Override
+    public Optional<Descriptor> resolve(String repository, String tagOrDigest) throws IOException {
+        String action = "resolve " + display(repository, tagOrDigest);
+        Path dir = repositoryDir(repository, action);
+        Digest digest = digestOrNull(tagOrDigest, action);
+        List<JsonNode> entries = entries(readIndex(dir, action));
+        if (digest != null) {
+            for (JsonNode entry : entries) {
+                if (digest.toString().equals(entry.path("digest").asText())) {
+                    return Optional.of(descriptor(entry, action));
+                }
+            }
+            Path blob = blobPath(dir, digest);
+            if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+                return Optional.empty();
+            }
+            // A manifest not named in index.json (e.g. a platform manifest of an image index): a blob is a
+            // manifest only when it is small JSON that says it is one.
+            if (Files.size(blob) > Manifest.MAX_BYTES) {
+                return Optional.empty();
+            }
+            byte[] bytes = readManifestBlob(dir, digest, Files.size(blob), action);
+            String mediaType;
+            try {
+                mediaType = JSON.readTree(bytes).path("mediaType").asText("");
+            } catch (IOException notJson) {
+                return Optional.empty();
+            }
+            if (!mediaType.contains("manifest") && !mediaType.contains("index")) {
+                return Optional.empty();
+            }
+            return Optional.of(Descriptor.of(mediaType, digest, bytes.length));
+        }
+        JsonNode found = null;
+        for (JsonNode entry : entries) {
+            if (tagOrDigest.equals(entry.path("annotations").path(REF_NAME).asText(null))) {
+                found = entry;
+            }
+        }
+        return found == null ? Optional.empty() : Optional.of(descriptor(found, action));
+    }
+
+    @Override
+    public Manifest manifest(String repository, String tagOrDigest) throws IOException {
+        String action = "read manifest " + display(repository, tagOrDigest);
+        Path dir = repositoryDir(repository, action);
+        Descriptor descriptor = resolve(repository, tagOrDigest).orElseThrow(() -> tried(action,
+                "the layout " + dir + " has no such " + (tagOrDigest.contains(":") ? "manifest" : "tag")));
+        byte[] bytes = readManifestBlob(dir, descriptor.digest(), descriptor.size(), action);
+        return new Manifest(bytes, descriptor.mediaType(), descriptor.digest());
+    }
+
+    @Override
+    public Digest putManifest(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
+        Digest digest = sha256(bytes);
+        String action = "push manifest " + display(repository, tag == null ? digest.toString() : tag);
+        if (bytes.length > Manifest.MAX_BYTES) {
+            throw tried(action, "it is " + bytes.length + " bytes; at most " + Manifest.MAX_BYTES + " are allowed");
+        }
+        if (tag != null) {
+            checkTag(tag, action);
+        }
+        if (mediaType == null || mediaType.isBlank()) {
+            throw tried(action, "no media type was given");
+        }
+        ObjectNode manifest = parseObject(bytes, action, "the manifest");
+        String declared = manifest.path("mediaType").asText(null);
+        if (declared != null && !declared.equals(mediaType)) {
+            throw tried(action, "its mediaType field says " + quote(declared) + " but it was pushed as " + quote(mediaType));
+        }
+        Path dir = ensureLayout(repository, action);
+        for (JsonNode referenced : referencedBlobs(manifest)) {
+            Digest blob = digestOrNull(referenced.path("digest").asText(""), action);
+            if (blob == null || !Files.isRegularFile(blobPath(dir, blob), LinkOption.NOFOLLOW_LINKS)) {
+                throw tried(action, "it references " + quote(referenced.path("digest").asText(""))
+                        + ", which is not in the layout: push its blobs first");
+            }
+        }
+        Path blob = blobPath(dir, digest);
+        if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || !java.util.Arrays.equals(Files.readAllBytes(blob), bytes)) {
+            Files.createDirectories(blob.getParent());
+            writeAtomically(blob, bytes);
+        }
+        String artifactType = manifest.path("artifactType").asText(null);
+        updateIndex(dir, action, manifests -> {
+            boolean present = false;
+            for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
+                JsonNode entry = it.next();
+                String refName = entry.path("annotations").path(REF_NAME).asText(null);
+                boolean sameDigest = digest.toString().equals(entry.path("digest").asText());
+                if (tag != null && (tag.equals(refName) || (sameDigest && refName == null))) {
+                    it.remove();
+                } else if (sameDigest) {
+                    present = true;
+                }
+            }
+            if (tag != null || !present) {
+                ObjectNode entry = manifests.addObject();
+                entry.put("mediaType", mediaType);
+                entry.put("digest", digest.toString());
+                entry.put("size", bytes.length);
+                if (artifactType != null) {
+                    entry.put("artifactType", artifactType);
+                }
+                if (tag != null) {
+                    entry.putObject("annotations").put(REF_NAME, tag);
+                }
+            }
+        });
+        return digest;
+    }
+
+    @Override
+    public boolean hasBlob(String repository, Digest digest) throws IOException {
+        Path dir = repositoryDir(repository, "look for blob " + repository + "@" + digest);
+        return Files.isRegularFile(blobPath(dir, digest), LinkOption.NOFOLLOW_LINKS);
+    }
+
+    @Override
+    public void blob(String repository, Digest digest, long expectedSize, OutputStream sink) throws IOException {
+        String action = "read blob " + repository + "@" + digest;
+        Path dir = repositoryDir(repository, action);
+        Path blob = blobPath(dir, digest);
+        if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+            throw tried(OciException.Kind.NOT_FOUND, action, "the layout " + dir + " has no such blob");
+        }
+        long onDisk = Files.size(blob);
+        if (expectedSize >= 0 && onDisk != expectedSize) {
+            throw tried(action, "the blob on disk is " + onDisk + " bytes, not the expected " + expectedSize
+                    + ": the layout is corrupt");
+        }
+        MessageDigest sha = newSha256();
+        long count = 0;
+        try (InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS)) {
+            byte[] buffer = new byte[64 * 1024];
+            int n;
+            while ((n = in.read(buffer)) != -1) {
+                count += n;
+                if (count > onDisk) {
+                    throw tried(action, "the blob grew while it was read");
+                }
+                sha.update(buffer, 0, n);
+                sink.write(buffer, 0, n);
+            }
+        }
+        Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
+        if (!actual.equals(digest)) {
+            throw tried(OciException.Kind.CORRUPT, action, "the blob on disk has digest " + actual + ": the layout is corrupt");
+        }
+    }
+
+    @Override
+    public void putBlob(String repository, Digest digest, long size, InputStream content) throws IOException {
+        String action = "push blob " + repository + "@" + digest;
+        if (size < 0) {
+            throw tried(action, "its size " + size + " is negative");
+        }
+        Path dir = ensureLayout(repository, action);
+        Path blob = blobPath(dir, digest);
+        if (Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) && Files.size(blob) == size) {
+            return; // already there (a blob of the wrong size is corrupt, and is replaced below)
+        }
+        Files.createDirectories(blob.getParent());
+        Path temp = Files.createTempFile(blob.getParent(), "." + digest.hex() + ".", ".tmp");
+        try {
+            MessageDigest sha = newSha256();
+            long count = 0;
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                byte[] buffer = new byte[64 * 1024];
+                int n;
+                while ((n = content.read(buffer)) != -1) {
+                    count += n;
+                    if (count > size) {
+                        throw tried(action, "the content is longer than the declared " + size + " bytes");
+                    }
+                    sha.update(buffer, 0, n);
+                    ByteBuffer chunk = ByteBuffer.wrap(buffer, 0, n);
+                    while (chunk.hasRemaining()) {
+                        out.write(chunk);
+                    }
+                }
+                if (count != size) {
+                    throw tried(action, "the content is " + count + " bytes, not the declared " + size);
+                }
+                Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
+                if (!actual.equals(digest)) {
+                    throw tried(action, "the content has digest " + actual);
+                }
+                out.force(true);
+            }
+            readable(temp);
+            Files.move(temp, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    @Override
+    public List<String> tags(String repository) throws IOException {
+        String action = "list tags of " + repository;
+        Path dir = repositoryDir(repository, action);
+        TreeSet<String> tags = new TreeSet<>();
+        for (JsonNode entry : entries(readIndex(dir, action))) {
+            String refName = entry.path("annotations").path(REF_NAME).asText(null);
+            if (refName != null) {
+                tags.add(refName);
+            }
+        }
+        return List.copyOf(tags);
+    }
+
+    @Override
+    public List<Descriptor> referrers(String repository, Digest digest, String artifactType) throws IOException {
+        String action = "list referrers of " + repository + "@" + digest;
+        Path dir = repositoryDir(repository, action);
+        Map<String, JsonNode> distinct = new LinkedHashMap<>();
+        for (JsonNode entry : entries(readIndex(dir, action))) {
+            distinct.putIfAbsent(entry.path("digest").asText(), entry);
+        }
+        List<Descriptor> referrers = new ArrayList<>();
+        for (JsonNode entry : distinct.values()) {
+            Descriptor candidate = descriptor(entry, action);
+            ObjectNode manifest = parseObject(readManifestBlob(dir, candidate.digest(), candidate.size(), action),
+                    action, "manifest " + candidate.digest());
+            if (!digest.toString().equals(manifest.path("subject").path("digest").asText())) {
+                continue;
+            }
+            String type = manifest.path("artifactType").asText(manifest.path("config").path("mediaType").asText(null));
+            if (artifactType != null && !artifactType.equals(type)) {
+                continue;
+            }
+            Map<String, String> annotations = new LinkedHashMap<>();
+            manifest.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+            referrers.add(new Descriptor(candidate.mediaType(), candidate.digest(), candidate.size(), type, annotations));
+        }
+        return referrers;
+    }
+
+    @Override
+    public void delete(String repository, Digest digest) throws IOException {
+        String action = "delete " + repository + "@" + digest;
+        Path dir = repositoryDir(repository, action);
+        if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
+            throw tried(action, "the repository has no layout at " + dir);
+        }
+        updateIndex(dir, action, manifests -> {
+            for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
+                if (digest.toString().equals(it.next().path("digest").asText())) {
+                    it.remove();
+                }
+            }
+        });
+        Files.deleteIfExists(blobPath(dir, digest));
+    }
+
+    // ---- paths and validation ----
+
+    private Path repositoryDir(String repository, String action) throws OciException {
+        if (repository == null || repository.isEmpty()) {
+            throw tried(action, "the repository name is empty");
+        }
+        try {
+            new Reference("localhost", repository, null, null);
+        } catch (IllegalArgumentException e) {
+            throw tried(action, "repository " + quote(repository) + " is not a valid repository path: " + e.getMessage());
+        }
+        String[] parts = repository.split("/");
+        for (int i = 1; i < parts.length; i++) {
+            if (parts[i].equals("blobs")) {
+                throw tried(action, "repository " + quote(repository) + " has a component 'blobs' below the first;"
+                        + " its layout would sit inside the blob store of repository "
+                        + quote(String.join("/", java.util.Arrays.copyOfRange(parts, 0, i))));
+            }
+        }
+        Path dir = root.resolve(repository).normalize();
+        if (!dir.startsWith(root) || dir.equals(root)) {
+            throw tried(action, "repository " + quote(repository) + " would leave the layout root " + root);
+        }
+        Path step = root;
+        for (Path part : root.relativize(dir)) {
+            step = step.resolve(part);
+            if (Files.isSymbolicLink(step)) {
+                throw tried(action, step + " is a symbolic link; links inside the layout root are not followed");
+            }
+        }
+        return dir;
+    }
+
+    private static Path blobPath(Path dir, Digest digest) {
+        return dir.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
+    }
+
+    private static void checkTag(String tag, String action) throws OciException {
+        if (!TAG.matcher(tag).matches()) {
+            throw tried(action, "tag " + quote(tag) + " is not valid: a tag is 1 to 128 of [A-Za-z0-9_.-],"
+                    + " not starting with '.' or '-'");
+        }
+    }
+
+    private static Digest digestOrNull(String tagOrDigest, String action) throws OciException {
+        if (tagOrDigest == null || tagOrDigest.isEmpty()) {
+            throw tried(action, "no tag or digest was given");
+        }
+        if (!tagOrDigest.contains(":")) {
+            checkTag(tagOrDigest, action);
+            return null;
+        }
+        try {
+            return Digest.parse(tagOrDigest);
+        } catch (InvalidReferenceException e) {
+            throw tried(action, e.getMessage());
+        }
+    }
+
+    private static String display(String repository, String tagOrDigest) {
+        if (tagOrDigest == null) {
+            return repository;
+        }
+        return repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
+    }
+
+    // ---- layout files ----
+
+    private Path ensureLayout(String repository, String action) throws IOException {
+        Path dir = repositoryDir(repository, action);
+        Files.createDirectories(dir.resolve("blobs").resolve(Digest.SHA256));
+        Path layout = dir.resolve(LAYOUT_FILE);
+        if (!Files.exists(layout, LinkOption.NOFOLLOW_LINKS)) {
+            writeAtomically(layout, LAYOUT_BYTES);
+        }
+        return dir;
+    }
+
+    private static ObjectNode readIndex(Path dir, String action) throws IOException {
+        Path index = dir.resolve(INDEX_FILE);
+        if (!Files.isRegularFile(index, LinkOption.NOFOLLOW_LINKS)) {
+            ObjectNode empty = JSON.createObjectNode();
+            empty.put("schemaVersion", 2);
+            empty.put("mediaType", INDEX_MEDIA_TYPE);
+            empty.putArray("manifests");
+            return empty;
+        }
+        long size = Files.size(index);
+        if (size > MAX_INDEX_BYTES) {
+            throw tried(action, index + " is " + size + " bytes; at most " + MAX_INDEX_BYTES + " are read");
+        }
+        ObjectNode node = parseObject(Files.readAllBytes(index), action, index.toString());
+        if (!node.path("manifests").isArray()) {
+            if (node.has("manifests")) {
+                throw tried(action, index + " has a 'manifests' field that is not an array");
+            }
+            node.putArray("manifests");
+        }
+        return node;
+    }
+
+    private static List<JsonNode> entries(ObjectNode index) {
+        List<JsonNode> entries = new ArrayList<>();
+        index.path("manifests").forEach(entries::add);
+        return entries;
+    }
+
+    private interface IndexChange {
+        void apply(ArrayNode manifests) throws IOException;
+    }
+
+    private static void updateIndex(Path dir, String action, IndexChange change) throws IOException {
+        ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
+        local.lock();
+        try (FileChannel lockFile = FileChannel.open(dir.resolve(LOCK_FILE),
+                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+             FileLock ignored = lockFile.lock()) {
+            ObjectNode index = readIndex(dir, action);
+            change.apply((ArrayNode) index.get("manifests"));
+            writeAtomically(dir.resolve(INDEX_FILE), JSON.writeValueAsBytes(index));
+        } finally {
+            local.unlock();
+        }
+    }
+
+    private static byte[] readManifestBlob(Path dir, Digest digest, long expectedSize, String action) throws IOException {
+        Path blob = blobPath(dir, digest);
+        if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
+            throw tried(OciException.Kind.CORRUPT, action, "the index names " + digest + " but the layout has no such blob");
+        }
+        long size = Files.size(blob);
+        if (size > Manifest.MAX_BYTES) {
+            throw tried(action, "the manifest is " + size + " bytes; at most " + Manifest.MAX_BYTES + " are allowed");
+        }
+        byte[] bytes = Files.readAllBytes(blob);
+        if (expectedSize >= 0 && bytes.length != expectedSize) {
+            throw tried(action, "the manifest on disk is " + bytes.length + " bytes, not the " + expectedSize
+                    + " the index says: the layout is corrupt");
+        }
+        Digest actual = sha256(bytes);
+        if (!actual.equals(digest)) {
+            throw tried(OciException.Kind.CORRUPT, action, "the manifest on disk has digest " + actual + ": the layout is corrupt");
+        }
+        return bytes;
+    }
+
+    private static Descriptor descriptor(JsonNode entry, String action) throws OciException {
+        String mediaType = entry.path("mediaType").asText(null);
+        Digest digest = digestOrNull(entry.path("digest").asText(""), action);
+        if (mediaType == null || digest == null || !entry.path("size").canConvertToLong()) {
+            throw tried(action, "index.json has an entry without mediaType, digest or size: " + entry);
+        }
+        Map<String, String> annotations = new LinkedHashMap<>();
+        entry.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
+        return new Descriptor(mediaType, digest, entry.path("size").asLong(),
+                entry.path("artifactType").asText(null), annotations);
+    }
+
+    private static List<JsonNode> referencedBlobs(ObjectNode manifest) {
+        List<JsonNode> referenced = new ArrayList<>();
+        if (manifest.has("config")) {
+            referenced.add(manifest.get("config"));
+        }
+        manifest.path("layers").forEach(referenced::add);
+        manifest.path("manifests").forEach(referenced::add);
+        return referenced;
+    }
+
+    private static ObjectNode parseObject(byte[] bytes, String action, String what) throws OciException {
+        JsonNode node;
+        try {
+            node = JSON.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            throw tried(action, what + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw tried(action, what + " could not be read: " + e.getMessage(), e);
+        }
+        if (!(node instanceof ObjectNode object)) {
+            throw tried(action, what + " is not a JSON object");
+        }
+        return object;
+    }
+
+    static void writeAtomically(Path target, byte[] bytes) throws IOException {
+        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
+        try {
+            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
+                ByteBuffer buffer = ByteBuffer.wrap(bytes);
+                while (buffer.hasRemaining()) {
+                    out.write(buffer);
+                }
+                out.force(true);
+            }
+            readable(temp);
+            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+        } finally {
+            Files.deleteIfExists(temp);
+        }
+    }
+
+    /** Temp files are created 0600; a layout is meant to be read by other tools, so make it 0644. */
+    private static void readable(Path file) throws IOException {
+        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
+            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
+        }
+    }
+
+    // ---- digests ----
+
+    public static Digest sha256(byte[] bytes) {
+        return new Digest(Digest.SHA256, HexFormat.of().formatHex(newSha256().digest(bytes)));
+    }
+
+    private static MessageDigest newSha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("the JDK has no SHA-256", e);
+        }
+    }
+}
