@@ -129,7 +129,7 @@ public final class OciLayoutStore implements ContentStore {
     public Manifest manifest(String repository, String tagOrDigest) throws IOException {
         String action = "read manifest " + display(repository, tagOrDigest);
         Path dir = repositoryDir(repository, action);
-        Descriptor descriptor = resolve(repository, tagOrDigest).orElseThrow(() -> tried(action,
+        Descriptor descriptor = resolve(repository, tagOrDigest).orElseThrow(() -> tried(OciException.Kind.NOT_FOUND, action,
                 "the layout " + dir + " has no such " + (tagOrDigest.contains(":") ? "manifest" : "tag")));
         byte[] bytes = readManifestBlob(dir, descriptor.digest(), descriptor.size(), action);
         return new Manifest(bytes, descriptor.mediaType(), descriptor.digest());

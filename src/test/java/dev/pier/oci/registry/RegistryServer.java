@@ -24,7 +24,7 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * storage and config in a temporary directory, optionally behind htpasswd basic auth. Started before the
  * class's tests, stopped and deleted after them.
  */
-final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
+public final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
     static final Path BINARY = Path.of("/usr/bin/docker-registry");
 
     private final String user;
@@ -38,15 +38,15 @@ final class RegistryServer implements BeforeAllCallback, AfterAllCallback {
         this.password = password;
     }
 
-    static RegistryServer anonymous() {
+    public static RegistryServer anonymous() {
         return new RegistryServer(null, null);
     }
 
-    static RegistryServer withBasicAuth(String user, String password) {
+    public static RegistryServer withBasicAuth(String user, String password) {
         return new RegistryServer(user, password);
     }
 
-    String host() {
+    public String host() {
         return "127.0.0.1:" + port;
     }
 
