@@ -6,6 +6,13 @@ import dev.pier.deploy.Deployers;
 import dev.pier.deploy.OsProcessControl;
 import dev.pier.deploy.ProcessGroupRunner;
 import dev.pier.intake.ReleasePinner;
+import dev.pier.oci.InvalidReferenceException;
+import dev.pier.oci.Reference;
+import dev.pier.oci.artifact.ArtifactPuller;
+import dev.pier.oci.artifact.ExtractionLimits;
+import dev.pier.oci.registry.NodeRegistries;
+import dev.pier.pipeline.Release;
+import java.io.IOException;
 import dev.pier.intake.SignalIntake;
 import dev.pier.pipeline.DeployRequest;
 import dev.pier.pipeline.DeployService;
@@ -35,7 +42,8 @@ final class Node implements AutoCloseable {
     private final JdbcAuditLog audit;
     private final FileEnvironmentLocks locks;
     private final OsProcessControl processes = new OsProcessControl();
-    private final Deployers deployers = Deployers.standard(new ProcessGroupRunner());
+    private final NodeRegistries registries;
+    private final Deployers deployers;
     private final RunRecovery recovery;
 
     private Node(CliContext ctx, NodeConfig config) {
@@ -47,6 +55,22 @@ final class Node implements AutoCloseable {
         this.audit = new JdbcAuditLog(db.jdbi());
         this.locks = new FileEnvironmentLocks(home);
         this.recovery = new RunRecovery(runs, locks, processes, ctx.clock(), this::environment);
+        this.registries = config == null ? null
+                : new NodeRegistries(config, new SecretResolver(config.secrets(), ctx.env()));
+        this.deployers = registries == null ? Deployers.standard(new ProcessGroupRunner())
+                : Deployers.standard(new ProcessGroupRunner(), this::fetchChart);
+    }
+
+    // Digest-pinned charts come from the registry by digest, verified, into the run's work directory.
+    private void fetchChart(Release.ChartRef chart, Path target) throws IOException {
+        Reference ref;
+        try {
+            ref = Reference.parseOci(chart.repository());
+        } catch (InvalidReferenceException e) {
+            throw new IOException("--chart: " + e.getMessage());
+        }
+        ArtifactPuller.pullChart(registries.client(ref.registry()), ref.repository(), chart.digest(), target,
+                ExtractionLimits.DEFAULTS);
     }
 
     /** For commands that deploy: config and store. */
@@ -82,7 +106,7 @@ final class Node implements AutoCloseable {
     }
 
     SignalIntake intake() {
-        return new SignalIntake(config, audit, new ReleasePinner(Optional.empty()),
+        return new SignalIntake(config, audit, new ReleasePinner(Optional.of(registries)),
                 new SecretResolver(config.secrets(), ctx.env()), ctx.clock());
     }
 
@@ -99,6 +123,9 @@ final class Node implements AutoCloseable {
 
     @Override
     public void close() {
-        // SQLite connections are opened per call by the data source; nothing is held between commands.
+        // SQLite connections are opened per call by the data source; only registry clients are held.
+        if (registries != null) {
+            registries.close();
+        }
     }
 }

@@ -37,10 +37,24 @@ final class ConfigBinder {
         Map<String, AppSpec> apps = new LinkedHashMap<>();
         root.path("apps").properties().forEach(e -> apps.put(e.getKey(), app("$.apps." + e.getKey(), e.getKey(),
                 e.getValue())));
+        Map<String, RegistrySpec> registries = new LinkedHashMap<>();
+        root.path("registries").properties().forEach(e -> registries.put(e.getKey(),
+                registry("$.registries." + e.getKey(), e.getKey(), e.getValue())));
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new NodeConfig(file, secrets, apps);
+        return new NodeConfig(file, secrets, apps, registries);
+    }
+
+    private RegistrySpec registry(String at, String host, JsonNode n) {
+        java.net.URI mirror = n.has("mirror") ? java.net.URI.create(n.get("mirror").asText()) : null;
+        String secret = n.has("password") ? n.get("password").get("secret").asText() : null;
+        if (secret != null && !secrets.containsKey(secret)) {
+            problem(at + ".password.secret", "secret '" + secret + "' is not defined under secrets:");
+        }
+        List<String> tokenHosts = strings(n.path("token_hosts"));
+        return new RegistrySpec(host, mirror, n.path("plain_http").asBoolean(false), text(n, "username"), secret,
+                tokenHosts);
     }
 
     private SecretSource secret(String name, JsonNode n) {

@@ -11,10 +11,18 @@ import java.util.Optional;
  * @param source     the file it was read from (relative paths in it resolve against its directory)
  * @param secrets    secret name → where its value lives on the node
  * @param apps       app name → app
+ * @param registries registry host → how to reach it; a host not listed is reached over HTTPS with
+ *                   {@code ~/.docker/config.json} credentials
  */
-public record NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps) {
+public record NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps,
+                         Map<String, RegistrySpec> registries) {
+
+    public NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps) {
+        this(source, secrets, apps, Map.of());
+    }
 
     public NodeConfig {
+        registries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(registries));
         // Keep the config's order: messages list apps as the operator wrote them.
         secrets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));
         apps = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(apps));
@@ -22,6 +30,10 @@ public record NodeConfig(Path source, Map<String, SecretSource> secrets, Map<Str
 
     public Optional<AppSpec> app(String name) {
         return Optional.ofNullable(apps.get(name));
+    }
+
+    public RegistrySpec registry(String host) {
+        return registries.getOrDefault(host, RegistrySpec.defaults(host));
     }
 
     public Path baseDir() {

@@ -21,11 +21,19 @@ public final class Deployers {
         this.byType = Collections.unmodifiableMap(new LinkedHashMap<>(byType));
     }
 
-    /** {@code command} and {@code helm}, sharing one runner. */
+    /** {@code command} and {@code helm}, sharing one runner; helm cannot install digest-pinned charts. */
     public static Deployers standard(ProcessGroupRunner runner) {
         Map<String, Deployer> m = new LinkedHashMap<>();
         m.put("command", new CommandDeployer(runner));
         m.put("helm", new HelmDeployer(runner));
+        return new Deployers(m);
+    }
+
+    /** {@code command} and {@code helm}; helm fetches digest-pinned charts from {@code charts}. */
+    public static Deployers standard(ProcessGroupRunner runner, ChartSource charts) {
+        Map<String, Deployer> m = new LinkedHashMap<>();
+        m.put("command", new CommandDeployer(runner));
+        m.put("helm", new HelmDeployer(runner, charts));
         return new Deployers(m);
     }
 

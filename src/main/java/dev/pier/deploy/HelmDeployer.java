@@ -27,12 +27,25 @@ public final class HelmDeployer implements Deployer {
         return helmTimeout.multipliedBy(2).plusMinutes(1);
     }
 
+    /** Where a digest-pinned chart is written in the run's work directory. */
+    static final String PINNED_CHART = "chart.tgz";
+
     private final ProcessGroupRunner runner;
     private final HelmVersions versions;
+    private final ChartSource charts;
 
+    /** Without a chart source: for nodes with no registry client, where charts are never digest-pinned. */
     public HelmDeployer(ProcessGroupRunner runner) {
+        this(runner, (chart, target) -> {
+            throw new IOException("this node has no registry client to fetch " + chart.repository() + "@"
+                    + chart.digest());
+        });
+    }
+
+    public HelmDeployer(ProcessGroupRunner runner, ChartSource charts) {
         this.runner = runner;
         this.versions = new HelmVersions(runner);
+        this.charts = charts;
     }
 
     @Override
@@ -60,7 +73,9 @@ public final class HelmDeployer implements Deployer {
         if (v == null) {
             v = HelmVersions.ASSUMED_3;
         }
-        return List.of(new PlannedCommand(argv(spec, request.release(), v), request.workDir(), env, note));
+        return List.of(new PlannedCommand(argv(spec, request.release(), v, request.workDir()), request.workDir(), env,
+                request.release().chart() != null && request.release().chart().digest() != null
+                        ? note + "; the chart is pulled by digest into " + PINNED_CHART + " first" : note));
     }
 
     @Override
@@ -72,7 +87,7 @@ public final class HelmDeployer implements Deployer {
             ReleaseFiles.write(request, spec.imageValues());
             model = Templates.model(request);
             env = env(request, spec, model, DeployEnvironment.Secrets.REAL);
-            argv(spec, request.release(), HelmVersions.ASSUMED_3); // refuse bad input before helm runs
+            argv(spec, request.release(), HelmVersions.ASSUMED_3, request.workDir()); // refuse bad input early
         } catch (IOException e) {
             return new DeployOutcome.Failed("not_started", "prepare helm", null,
                     "cannot write release files into " + request.workDir() + ": " + e.getMessage());
@@ -92,7 +107,16 @@ public final class HelmDeployer implements Deployer {
             return new DeployOutcome.Cancelled(context.cancellation().reason());
         }
         context.log().pier(v.warning() != null ? v.warning() : "helm " + v.version() + ": using " + v.rollbackFlag());
-        List<String> argv = argv(spec, request.release(), v);
+        Release.ChartRef chart = request.release().chart();
+        if (chart.digest() != null) {
+            try {
+                charts.fetch(chart, request.workDir().resolve(PINNED_CHART));
+                context.log().pier("chart " + chart.repository() + "@" + chart.digest() + " pulled and verified");
+            } catch (IOException e) {
+                return new DeployOutcome.Failed("not_started", "pull chart", null, e.getMessage());
+            }
+        }
+        List<String> argv = argv(spec, request.release(), v, request.workDir());
         context.log().pier("helm upgrade: " + String.join(" ", argv));
         ProcessGroupRunner.Result r;
         try {
@@ -118,14 +142,19 @@ public final class HelmDeployer implements Deployer {
     }
 
     /** The exact argv; image references go in as {@code --set-string}, one per component. */
-    static List<String> argv(DeployerSpec.Helm spec, Release release, HelmVersions.Detected version) {
+    static List<String> argv(DeployerSpec.Helm spec, Release release, HelmVersions.Detected version, Path workDir) {
         Release.ChartRef chart = release.chart();
         if (chart == null || chart.repository() == null || chart.version() == null) {
             throw new IllegalArgumentException("the helm deployer needs a chart with a version; the release has none");
         }
-        List<String> argv = new ArrayList<>(List.of(spec.binary(), "upgrade", "--install", spec.release(),
-                // Digest-pinned charts still install by repository + version for now; pulling by digest comes later.
-                chart.repository(), "--version", chart.version(), "--namespace", spec.namespace()));
+        List<String> argv = new ArrayList<>(List.of(spec.binary(), "upgrade", "--install", spec.release()));
+        if (chart.digest() != null) {
+            // Pinned: the verified local file; helm needs no registry access, and --version does not apply.
+            argv.add(workDir.resolve(PINNED_CHART).toString());
+        } else {
+            argv.addAll(List.of(chart.repository(), "--version", chart.version()));
+        }
+        argv.addAll(List.of("--namespace", spec.namespace()));
         // The run's values.yaml is not passed: --set-string carries the same images and outranks values files.
         spec.values().forEach(v -> argv.addAll(List.of("--values", v.toString())));
         argv.addAll(List.of(version.rollbackFlag(), "--wait", "--timeout", GoDuration.of(spec.timeout())));

@@ -26,22 +26,19 @@ public final class ReleasePinner {
         if (env.pin() == PinMode.AS_GIVEN) {
             return release;
         }
-        List<String> unpinned = new ArrayList<>();
-        release.images().forEach((c, ref) -> {
-            if (ref.digest() == null) {
-                unpinned.add(c + "=" + ref.given());
-            }
-        });
-        if (release.chart() != null && release.chart().digest() == null) {
-            unpinned.add("chart=" + release.chart().repository() + ":" + release.chart().version());
-        }
-        if (unpinned.isEmpty()) {
-            return release;
-        }
         if (resolver.isEmpty()) {
+            List<String> unpinned = new ArrayList<>();
+            release.images().forEach((c, ref) -> {
+                if (ref.digest() == null) {
+                    unpinned.add(c + "=" + ref.given());
+                }
+            });
+            if (release.chart() != null) {
+                unpinned.add("chart=" + release.chart().repository() + ":" + release.chart().version());
+            }
             throw new ConfigException("environment " + env.name() + " has pin: digest, but this node has no registry"
                     + " client to resolve " + String.join(", ", unpinned) + " to digests; nothing was deployed."
-                    + " Send digest references, or set pin: as-given for an offline environment");
+                    + " Set pin: as-given only for an offline environment");
         }
         return resolve(release, resolver.get());
     }
@@ -50,21 +47,26 @@ public final class ReleasePinner {
         var images = new java.util.LinkedHashMap<String, Release.ArtifactRef>();
         for (var e : release.images().entrySet()) {
             Release.ArtifactRef ref = e.getValue();
-            if (ref.digest() != null) {
-                images.put(e.getKey(), ref);
-                continue;
-            }
+            // A digest the signal named is still checked: the registry must have it (and its tag must agree).
             String digest = ask(registry, ref.given(), "--images." + e.getKey());
             images.put(e.getKey(), new Release.ArtifactRef(ref.given(), repository(ref.given()) + "@" + digest,
                     digest, ref.defaultedFrom()));
         }
         Release.ChartRef chart = release.chart();
         if (chart != null && chart.digest() == null) {
+            // Helm stores a chart version as its tag, with '+' (not allowed in tags) written as '_'.
             String repo = chart.repository().substring("oci://".length());
             chart = new Release.ChartRef(chart.repository(), chart.version(),
-                    ask(registry, repo + ":" + chart.version(), "--chart"));
+                    ask(registry, repo + ":" + chart.version().replace('+', '_'), "--chart"));
         }
-        return new Release(release.app(), chart, release.bundle(), images);
+        Release.ArtifactRef bundle = release.bundle();
+        if (bundle != null) {
+            String given = bundle.given().startsWith("oci://") ? bundle.given().substring("oci://".length())
+                    : bundle.given();
+            String digest = ask(registry, given, "--bundle");
+            bundle = new Release.ArtifactRef(bundle.given(), repository(given) + "@" + digest, digest, null);
+        }
+        return new Release(release.app(), chart, bundle, images);
     }
 
     private static String ask(DigestResolver registry, String reference, String argument) throws PinningException {
@@ -76,11 +78,13 @@ public final class ReleasePinner {
         }
     }
 
-    // The repository part of a tag reference: the tag follows the last ':' after the last '/'.
+    // The repository part of a reference: drop any digest, then a tag (which follows the last ':' after the last '/').
     private static String repository(String reference) {
-        int slash = reference.lastIndexOf('/');
-        int colon = reference.lastIndexOf(':');
-        return colon > slash ? reference.substring(0, colon) : reference;
+        int at = reference.indexOf('@');
+        String name = at < 0 ? reference : reference.substring(0, at);
+        int slash = name.lastIndexOf('/');
+        int colon = name.lastIndexOf(':');
+        return colon > slash ? name.substring(0, colon) : name;
     }
 
     /** A reference could not be resolved to a digest; nothing was deployed. */
