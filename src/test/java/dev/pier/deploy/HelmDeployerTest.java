@@ -191,15 +191,41 @@ class HelmDeployerTest {
     }
 
     @Test
-    void aDigestPinnedChartIsStillInstalledByRepositoryAndVersion() throws Exception {
+    void aDigestPinnedChartIsInstalledFromTheVerifiedLocalFileWithoutVersion() throws Exception {
         Path helm = fakeHelm("v3.15.2", 0);
         Release.ChartRef chart = new Release.ChartRef(Fixtures.CHART, "0.1.0-abcdef123456", Fixtures.DIGEST);
         Release pinned = new Release("pytoya", chart, null, Fixtures.release().images());
+        List<Release.ChartRef> fetched = new java.util.ArrayList<>();
+        HelmDeployer deployer = new HelmDeployer(runner, (c, target) -> {
+            fetched.add(c);
+            java.nio.file.Files.writeString(target, "chart bytes");
+        });
 
-        List<PlannedCommand> plan = new HelmDeployer(runner).plan(request(helm.toString(), Map.of(), pinned));
+        DeployOutcome out = deployer.deploy(request(helm.toString(), Map.of(), pinned), ctx);
 
-        assertThat(plan.get(0).argv()).containsSequence(Fixtures.CHART, "--version", "0.1.0-abcdef123456")
-                .noneMatch(a -> a.contains(Fixtures.DIGEST));
+        assertThat(out).isInstanceOf(DeployOutcome.Succeeded.class);
+        assertThat(fetched).containsExactly(chart);
+        List<String> upgrade = calls().get(1);
+        assertThat(upgrade.get(3)).endsWith("/" + HelmDeployer.PINNED_CHART); // after upgrade --install <release>
+        assertThat(upgrade).doesNotContain("--version", Fixtures.CHART);
+    }
+
+    @Test
+    void aPinnedChartThatCannotBeFetchedFailsBeforeHelmUpgradeRuns() throws Exception {
+        Path helm = fakeHelm("v3.15.2", 0);
+        Release pinned = new Release("pytoya", new Release.ChartRef(Fixtures.CHART, "0.1.0-abcdef123456",
+                Fixtures.DIGEST), null, Fixtures.release().images());
+        HelmDeployer deployer = new HelmDeployer(runner, (c, target) -> {
+            throw new java.io.IOException("tried to pull chart but the registry has no such manifest");
+        });
+
+        DeployOutcome out = deployer.deploy(request(helm.toString(), Map.of(), pinned), ctx);
+
+        assertThat(out).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
+            assertThat(f.step()).isEqualTo("pull chart");
+            assertThat(f.summary()).contains("no such manifest");
+        });
+        assertThat(calls()).noneMatch(c -> c.get(0).equals("upgrade"));
     }
 
     @Test
