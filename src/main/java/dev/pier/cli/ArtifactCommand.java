@@ -135,10 +135,10 @@ final class ArtifactCommand {
                     } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
                         throw new CliException(ExitCodes.INVALID, e.getMessage());
                     }
-                    d = ArtifactPusher.pushDirectory(client, ref.repository(), ref.tag(), src, meta,
-                            IgnoreRules.forDirectory(src));
+                    d = ArtifactPusher.pushDirectory(ProgressStore.wrap(client, ctx), ref.repository(), ref.tag(), src,
+                            meta, IgnoreRules.forDirectory(src));
                 } else if (Files.isRegularFile(src) && src.toString().endsWith(".tgz")) {
-                    d = ArtifactPusher.pushChart(client, ref.repository(), ref.tag(), src);
+                    d = ArtifactPusher.pushChart(ProgressStore.wrap(client, ctx), ref.repository(), ref.tag(), src);
                 } else {
                     throw new CliException(ExitCodes.INVALID, "SOURCE: " + source + " is neither a directory nor a chart .tgz");
                 }
@@ -181,7 +181,8 @@ final class ArtifactCommand {
                 limits = limits.withMaxEntries(maxFiles);
             }
             try (RegistryClient client = registry.client(ref)) {
-                var pulled = ArtifactPuller.pull(client, ref.repository(), tagOrDigest(ref, "SOURCE"),
+                var pulled = ArtifactPuller.pull(ProgressStore.wrap(client, ctx), ref.repository(),
+                        tagOrDigest(ref, "SOURCE"),
                         ctx.cwd().resolve(target), limits);
                 print(ctx, output, ref, pulled.manifest());
                 return ExitCodes.SUCCEEDED;

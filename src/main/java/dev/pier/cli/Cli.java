@@ -14,7 +14,7 @@ public final class Cli {
 
     public static int run(PrintWriter out, PrintWriter err, Map<String, String> env, String... args) {
         CliContext ctx = new CliContext(out, err, env, Path.of("").toAbsolutePath(), Clock.systemUTC(),
-                System.console() != null);
+                Boolean.getBoolean("pier.stderr.tty")); // set by the launcher from `test -t 2`
         return run(ctx, args);
     }
 

@@ -53,8 +53,9 @@ final class ConfigBinder {
             problem(at + ".password.secret", "secret '" + secret + "' is not defined under secrets:");
         }
         List<String> tokenHosts = strings(n.path("token_hosts"));
+        JsonNode rate = n.path("rate_limit");
         return new RegistrySpec(host, mirror, n.path("plain_http").asBoolean(false), text(n, "username"), secret,
-                tokenHosts);
+                tokenHosts, rate.path("per_second").asDouble(0), rate.path("burst").asInt(10));
     }
 
     private SecretSource secret(String name, JsonNode n) {

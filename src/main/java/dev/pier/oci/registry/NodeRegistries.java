@@ -59,6 +59,9 @@ public final class NodeRegistries implements DigestResolver, AutoCloseable {
         }
         RegistryClient.Builder builder = RegistryClient.builder(endpoint)
                 .allowTokenHosts(new HashSet<>(spec.tokenHosts()));
+        if (spec.ratePerSecond() > 0) {
+            builder.rateLimit(spec.ratePerSecond(), spec.rateBurst());
+        }
         if (spec.username() != null) {
             try {
                 builder.credentials(new Credentials(spec.username(), secrets.resolve(spec.passwordSecret())));
