@@ -28,9 +28,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Pushes a directory as a Flux artifact and a packaged chart as a Helm OCI chart. Each manifest is
@@ -131,8 +131,9 @@ public final class ArtifactPusher {
     /** Reads {@code <chart>/Chart.yaml} from a packaged chart and returns Helm's config JSON for it. */
     static ObjectNode chartMetadata(Path chartTgz, String action) throws IOException {
         byte[] yaml = null;
+        // java.util.zip: commons-compress 1.28 refuses the gzip extra field 'helm package' writes (see SafeExtractor).
         try (InputStream file = Files.newInputStream(chartTgz);
-             TarArchiveInputStream tar = new TarArchiveInputStream(new GzipCompressorInputStream(file))) {
+             TarArchiveInputStream tar = new TarArchiveInputStream(new GZIPInputStream(file))) {
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 String[] parts = entry.getName().split("/");

@@ -29,9 +29,9 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
+import java.util.zip.GZIPInputStream;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 
 /**
  * Extracts an untrusted tar+gzip stream. Refused, with a message naming the entry: {@code ..} components,
@@ -106,7 +106,10 @@ public final class SafeExtractor {
         int entries = 0;
         Set<String> seen = new HashSet<>();
         try {
-            GzipCompressorInputStream gzip = new GzipCompressorInputStream(compressed, false);
+            // java.util.zip, not commons-compress 1.28: 'helm package' writes a gzip FEXTRA field that is not made
+            // of RFC 1952 subfields (helm/helm#31844), which commons-compress 1.28 refuses (COMPRESS-705, fixed in
+            // 1.29) while the JDK, Go and gzip skip it. Like Go's reader, it reads concatenated gzip members.
+            GZIPInputStream gzip = new GZIPInputStream(compressed);
             guard.source = gzip;
             TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");
             TarArchiveEntry entry;
