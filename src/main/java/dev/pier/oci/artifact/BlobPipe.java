@@ -147,7 +147,8 @@ final class BlobPipe {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while writing to a pipe");
             }
-            if (readerClosed) {
+            // Once the end marker is handed over the reader may take it and close at once: that is success.
+            if (readerClosed && chunk != END) {
                 throw new IOException("the reader stopped");
             }
         }

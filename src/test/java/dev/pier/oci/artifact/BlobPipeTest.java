@@ -10,7 +10,8 @@ import org.junit.jupiter.api.Test;
 
 class BlobPipeTest {
 
-    @Test
+    // Repeated: the reader may take the end marker and close before the writer's put returns (a race once seen).
+    @org.junit.jupiter.api.RepeatedTest(50)
     void everything_the_writer_writes_reaches_the_reader_in_order() throws IOException {
         byte[] data = new byte[1_000_003];
         for (int i = 0; i < data.length; i++) {
