@@ -67,8 +67,19 @@ final class ArtifactCommand {
         return ref.tag();
     }
 
-    static CliException failed(OciException e) {
-        return new CliException(ExitCodes.FAILED, e.getMessage());
+    /** One registry operation: a client for the reference's host, closed after, failures mapped to exit 1. */
+    interface RegistryCall<T> {
+        T call(RegistryClient client) throws IOException;
+    }
+
+    static <T> T withClient(Registry registry, Reference ref, String action, RegistryCall<T> call) {
+        try (RegistryClient client = registry.client(ref)) {
+            return call.call(client);
+        } catch (OciException e) {
+            throw new CliException(ExitCodes.FAILED, e.getMessage()); // already "tried to … but …"
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILED, "tried to " + action + " but " + e.getMessage());
+        }
     }
 
     static Map<String, Object> descriptor(Reference ref, Descriptor d) {
@@ -123,31 +134,28 @@ final class ArtifactCommand {
                 throw new CliException(ExitCodes.INVALID, "TARGET: push needs a tag and no digest, e.g. oci://host/repo:v1");
             }
             Path src = ctx.cwd().resolve(source);
-            try (RegistryClient client = registry.client(ref)) {
-                Descriptor d;
+            Descriptor d = withClient(registry, ref, "push " + source, client -> {
                 if (Files.isDirectory(src)) {
-                    if (sourceUrl == null || revision == null) {
-                        throw new CliException(ExitCodes.INVALID, "--source and --revision are required to push a directory");
-                    }
-                    ArtifactMetadata meta;
-                    try {
-                        meta = new ArtifactMetadata(sourceUrl, revision, createdAt(), annotations);
-                    } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
-                        throw new CliException(ExitCodes.INVALID, e.getMessage());
-                    }
-                    d = ArtifactPusher.pushDirectory(ProgressStore.wrap(client, ctx), ref.repository(), ref.tag(), src,
-                            meta, IgnoreRules.forDirectory(src));
-                } else if (Files.isRegularFile(src) && src.toString().endsWith(".tgz")) {
-                    d = ArtifactPusher.pushChart(ProgressStore.wrap(client, ctx), ref.repository(), ref.tag(), src);
-                } else {
-                    throw new CliException(ExitCodes.INVALID, "SOURCE: " + source + " is neither a directory nor a chart .tgz");
+                    return ArtifactPusher.pushDirectory(ProgressStore.wrap(client, ctx), ref.repository(), ref.tag(),
+                            src, metadata(), IgnoreRules.forDirectory(src));
                 }
-                print(ctx, output, ref, d);
-                return ExitCodes.SUCCEEDED;
-            } catch (OciException e) {
-                throw failed(e);
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILED, "tried to push " + source + " but " + e.getMessage());
+                if (Files.isRegularFile(src) && src.toString().endsWith(".tgz")) {
+                    return ArtifactPusher.pushChart(ProgressStore.wrap(client, ctx), ref.repository(), ref.tag(), src);
+                }
+                throw new CliException(ExitCodes.INVALID, "SOURCE: " + source + " is neither a directory nor a chart .tgz");
+            });
+            print(ctx, output, ref, d);
+            return ExitCodes.SUCCEEDED;
+        }
+
+        private ArtifactMetadata metadata() {
+            if (sourceUrl == null || revision == null) {
+                throw new CliException(ExitCodes.INVALID, "--source and --revision are required to push a directory");
+            }
+            try {
+                return new ArtifactMetadata(sourceUrl, revision, createdAt(), annotations);
+            } catch (IllegalArgumentException | java.time.format.DateTimeParseException e) {
+                throw new CliException(ExitCodes.INVALID, e.getMessage());
             }
         }
     }
@@ -180,17 +188,12 @@ final class ArtifactCommand {
             if (maxFiles != null) {
                 limits = limits.withMaxEntries(maxFiles);
             }
-            try (RegistryClient client = registry.client(ref)) {
-                var pulled = ArtifactPuller.pull(ProgressStore.wrap(client, ctx), ref.repository(),
-                        tagOrDigest(ref, "SOURCE"),
-                        ctx.cwd().resolve(target), limits);
-                print(ctx, output, ref, pulled.manifest());
-                return ExitCodes.SUCCEEDED;
-            } catch (OciException e) {
-                throw failed(e);
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILED, "tried to pull " + from + " but " + e.getMessage());
-            }
+            ExtractionLimits chosen = limits;
+            var pulled = withClient(registry, ref, "pull " + from, client -> ArtifactPuller.pull(
+                    ProgressStore.wrap(client, ctx), ref.repository(), tagOrDigest(ref, "SOURCE"),
+                    ctx.cwd().resolve(target), chosen));
+            print(ctx, output, ref, pulled.manifest());
+            return ExitCodes.SUCCEEDED;
         }
     }
 
@@ -212,15 +215,10 @@ final class ArtifactCommand {
         @Override
         public Integer call() {
             Reference ref = reference(from, "SOURCE");
-            try (RegistryClient client = registry.client(ref)) {
-                Descriptor d = ArtifactTagger.tag(client, ref.repository(), tagOrDigest(ref, "SOURCE"), tags);
-                print(ctx, output, ref, d);
-                return ExitCodes.SUCCEEDED;
-            } catch (OciException e) {
-                throw failed(e);
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILED, "tried to tag " + from + " but " + e.getMessage());
-            }
+            Descriptor d = withClient(registry, ref, "tag " + from, client ->
+                    ArtifactTagger.tag(client, ref.repository(), tagOrDigest(ref, "SOURCE"), tags));
+            print(ctx, output, ref, d);
+            return ExitCodes.SUCCEEDED;
         }
     }
 
@@ -239,17 +237,13 @@ final class ArtifactCommand {
         @Override
         public Integer call() {
             Reference ref = reference(repo, "REPOSITORY");
-            try (RegistryClient client = registry.client(ref)) {
-                List<String> tags = client.tags(ref.repository());
-                if (output == OutputFormat.json) {
-                    ctx.out().println(Json.writePretty(tags));
-                } else {
-                    tags.forEach(ctx.out()::println);
-                }
-                return ExitCodes.SUCCEEDED;
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILED, e.getMessage());
+            List<String> tags = withClient(registry, ref, "list tags of " + repo, client -> client.tags(ref.repository()));
+            if (output == OutputFormat.json) {
+                ctx.out().println(Json.writePretty(tags));
+            } else {
+                tags.forEach(ctx.out()::println);
             }
+            return ExitCodes.SUCCEEDED;
         }
     }
 
@@ -268,19 +262,15 @@ final class ArtifactCommand {
         @Override
         public Integer call() {
             Reference r = reference(ref, "REFERENCE");
-            try (RegistryClient client = registry.client(r)) {
-                Descriptor d = client.resolve(r.repository(), tagOrDigest(r, "REFERENCE"))
-                        .orElseThrow(() -> new CliException(ExitCodes.FAILED, "tried to resolve " + ref
-                                + " but the registry has no such tag"));
-                if (output == OutputFormat.json) {
-                    print(ctx, output, r, d);
-                } else {
-                    ctx.out().println(d.digest());
-                }
-                return ExitCodes.SUCCEEDED;
-            } catch (IOException e) {
-                throw new CliException(ExitCodes.FAILED, e.getMessage());
+            Descriptor d = withClient(registry, r, "resolve " + ref, client ->
+                    client.resolve(r.repository(), tagOrDigest(r, "REFERENCE")).orElseThrow(() -> new CliException(
+                            ExitCodes.FAILED, "tried to resolve " + ref + " but the registry has no such tag")));
+            if (output == OutputFormat.json) {
+                print(ctx, output, r, d);
+            } else {
+                ctx.out().println(d.digest());
             }
+            return ExitCodes.SUCCEEDED;
         }
     }
 

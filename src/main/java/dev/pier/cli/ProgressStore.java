@@ -1,32 +1,28 @@
 package dev.pier.cli;
 
 import dev.pier.oci.ContentStore;
-import dev.pier.oci.Descriptor;
+import dev.pier.oci.ForwardingContentStore;
 import dev.pier.oci.Digest;
-import dev.pier.oci.Manifest;
 import java.io.FilterInputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintWriter;
-import java.util.List;
-import java.util.Optional;
 
 /**
  * Shows blob transfers on a terminal: one line per blob, rewritten in place at most ten times a second.
  * Used only when stderr is a terminal, so CI logs and pipes stay quiet.
  */
-final class ProgressStore implements ContentStore {
+final class ProgressStore extends ForwardingContentStore {
 
     private static final long MIN_BYTES = 1024 * 1024;
     private static final long INTERVAL_NANOS = 100_000_000L;
 
-    private final ContentStore store;
     private final PrintWriter err;
 
     private ProgressStore(ContentStore store, PrintWriter err) {
-        this.store = store;
+        super(store);
         this.err = err;
     }
 
@@ -37,7 +33,7 @@ final class ProgressStore implements ContentStore {
     @Override
     public void blob(String repository, Digest digest, long expectedSize, OutputStream sink) throws IOException {
         Meter meter = new Meter("pull", digest, expectedSize);
-        store.blob(repository, digest, expectedSize, new FilterOutputStream(sink) {
+        delegate.blob(repository, digest, expectedSize, new FilterOutputStream(sink) {
             @Override
             public void write(byte[] b, int off, int len) throws IOException {
                 out.write(b, off, len);
@@ -50,7 +46,7 @@ final class ProgressStore implements ContentStore {
     @Override
     public void putBlob(String repository, Digest digest, long size, InputStream content) throws IOException {
         Meter meter = new Meter("push", digest, size);
-        store.putBlob(repository, digest, size, new FilterInputStream(content) {
+        delegate.putBlob(repository, digest, size, new FilterInputStream(content) {
             @Override
             public int read(byte[] b, int off, int len) throws IOException {
                 int n = in.read(b, off, len);
@@ -92,40 +88,5 @@ final class ProgressStore implements ContentStore {
                 err.flush();
             }
         }
-    }
-
-    @Override
-    public Optional<Descriptor> resolve(String repository, String tagOrDigest) throws IOException {
-        return store.resolve(repository, tagOrDigest);
-    }
-
-    @Override
-    public Manifest manifest(String repository, String tagOrDigest) throws IOException {
-        return store.manifest(repository, tagOrDigest);
-    }
-
-    @Override
-    public Digest putManifest(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
-        return store.putManifest(repository, tag, bytes, mediaType);
-    }
-
-    @Override
-    public boolean hasBlob(String repository, Digest digest) throws IOException {
-        return store.hasBlob(repository, digest);
-    }
-
-    @Override
-    public List<String> tags(String repository) throws IOException {
-        return store.tags(repository);
-    }
-
-    @Override
-    public List<Descriptor> referrers(String repository, Digest digest, String artifactType) throws IOException {
-        return store.referrers(repository, digest, artifactType);
-    }
-
-    @Override
-    public void delete(String repository, Digest digest) throws IOException {
-        store.delete(repository, digest);
     }
 }

@@ -1,46 +1,27 @@
 package dev.pier.oci.artifact;
 
 import dev.pier.oci.ContentStore;
-import dev.pier.oci.Descriptor;
+import dev.pier.oci.ForwardingContentStore;
 import dev.pier.oci.Digest;
-import dev.pier.oci.Manifest;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
-import java.util.List;
-import java.util.Optional;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Passes everything to a real store and counts blob traffic. */
-final class CountingStore implements ContentStore {
-    final ContentStore delegate;
+final class CountingStore extends ForwardingContentStore {
     final AtomicInteger blobsPut = new AtomicInteger();
     final AtomicInteger blobsRead = new AtomicInteger();
     final AtomicInteger manifestsPut = new AtomicInteger();
 
     CountingStore(ContentStore delegate) {
-        this.delegate = delegate;
-    }
-
-    @Override
-    public Optional<Descriptor> resolve(String repository, String tagOrDigest) throws IOException {
-        return delegate.resolve(repository, tagOrDigest);
-    }
-
-    @Override
-    public Manifest manifest(String repository, String tagOrDigest) throws IOException {
-        return delegate.manifest(repository, tagOrDigest);
+        super(delegate);
     }
 
     @Override
     public Digest putManifest(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
         manifestsPut.incrementAndGet();
         return delegate.putManifest(repository, tag, bytes, mediaType);
-    }
-
-    @Override
-    public boolean hasBlob(String repository, Digest digest) throws IOException {
-        return delegate.hasBlob(repository, digest);
     }
 
     @Override
@@ -53,20 +34,5 @@ final class CountingStore implements ContentStore {
     public void putBlob(String repository, Digest digest, long size, InputStream content) throws IOException {
         blobsPut.incrementAndGet();
         delegate.putBlob(repository, digest, size, content);
-    }
-
-    @Override
-    public List<String> tags(String repository) throws IOException {
-        return delegate.tags(repository);
-    }
-
-    @Override
-    public List<Descriptor> referrers(String repository, Digest digest, String artifactType) throws IOException {
-        return delegate.referrers(repository, digest, artifactType);
-    }
-
-    @Override
-    public void delete(String repository, Digest digest) throws IOException {
-        delegate.delete(repository, digest);
     }
 }
