@@ -5,7 +5,6 @@ import static dev.pier.oci.Quote.quote;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.oci.ContentStore;
 import dev.pier.oci.Descriptor;
@@ -19,14 +18,12 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileLock;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -37,8 +34,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.regex.Pattern;
 
 /**
@@ -59,14 +54,11 @@ public final class OciLayoutStore implements ContentStore {
     public static final String INDEX_MEDIA_TYPE = "application/vnd.oci.image.index.v1+json";
     public static final String IMAGE_MANIFEST_MEDIA_TYPE = "application/vnd.oci.image.manifest.v1+json";
     static final String LAYOUT_FILE = "oci-layout";
-    static final String INDEX_FILE = "index.json";
-    static final String LOCK_FILE = "index.json.lock";
     static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
     /** index.json is read whole; a larger one is refused rather than loaded. */
     static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
     private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final Map<Path, ReentrantLock> IN_PROCESS_LOCKS = new ConcurrentHashMap<>();
 
     private final Path root;
 
@@ -88,11 +80,11 @@ public final class OciLayoutStore implements ContentStore {
         String action = "resolve " + display(repository, tagOrDigest);
         Path dir = repositoryDir(repository, action);
         Digest digest = digestOrNull(tagOrDigest, action);
-        List<JsonNode> entries = entries(readIndex(dir, action));
+        List<JsonNode> entries = LayoutIndex.entries(LayoutIndex.readIndex(dir, action));
         if (digest != null) {
             for (JsonNode entry : entries) {
                 if (digest.toString().equals(entry.path("digest").asText())) {
-                    return Optional.of(descriptor(entry, action));
+                    return Optional.of(LayoutIndex.descriptor(entry, action));
                 }
             }
             Path blob = blobPath(dir, digest);
@@ -122,7 +114,7 @@ public final class OciLayoutStore implements ContentStore {
                 found = entry;
             }
         }
-        return found == null ? Optional.empty() : Optional.of(descriptor(found, action));
+        return found == null ? Optional.empty() : Optional.of(LayoutIndex.descriptor(found, action));
     }
 
     @Override
@@ -148,7 +140,7 @@ public final class OciLayoutStore implements ContentStore {
         if (mediaType == null || mediaType.isBlank()) {
             throw tried(action, "no media type was given");
         }
-        ObjectNode manifest = parseObject(bytes, action, "the manifest");
+        ObjectNode manifest = LayoutIndex.parseObject(bytes, action, "the manifest");
         String declared = manifest.path("mediaType").asText(null);
         if (declared != null && !declared.equals(mediaType)) {
             throw tried(action, "its mediaType field says " + quote(declared) + " but it was pushed as " + quote(mediaType));
@@ -164,10 +156,10 @@ public final class OciLayoutStore implements ContentStore {
         Path blob = blobPath(dir, digest);
         if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || !java.util.Arrays.equals(Files.readAllBytes(blob), bytes)) {
             Files.createDirectories(blob.getParent());
-            writeAtomically(blob, bytes);
+            LayoutIndex.writeAtomically(blob, bytes);
         }
         String artifactType = manifest.path("artifactType").asText(null);
-        updateIndex(dir, action, manifests -> {
+        LayoutIndex.updateIndex(dir, action, manifests -> {
             boolean present = false;
             for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
                 JsonNode entry = it.next();
@@ -273,7 +265,7 @@ public final class OciLayoutStore implements ContentStore {
                 }
                 out.force(true);
             }
-            readable(temp);
+            LayoutIndex.readable(temp);
             Files.move(temp, blob, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
         } finally {
             Files.deleteIfExists(temp);
@@ -285,7 +277,7 @@ public final class OciLayoutStore implements ContentStore {
         String action = "list tags of " + repository;
         Path dir = repositoryDir(repository, action);
         TreeSet<String> tags = new TreeSet<>();
-        for (JsonNode entry : entries(readIndex(dir, action))) {
+        for (JsonNode entry : LayoutIndex.entries(LayoutIndex.readIndex(dir, action))) {
             String refName = entry.path("annotations").path(REF_NAME).asText(null);
             if (refName != null) {
                 tags.add(refName);
@@ -299,13 +291,13 @@ public final class OciLayoutStore implements ContentStore {
         String action = "list referrers of " + repository + "@" + digest;
         Path dir = repositoryDir(repository, action);
         Map<String, JsonNode> distinct = new LinkedHashMap<>();
-        for (JsonNode entry : entries(readIndex(dir, action))) {
+        for (JsonNode entry : LayoutIndex.entries(LayoutIndex.readIndex(dir, action))) {
             distinct.putIfAbsent(entry.path("digest").asText(), entry);
         }
         List<Descriptor> referrers = new ArrayList<>();
         for (JsonNode entry : distinct.values()) {
-            Descriptor candidate = descriptor(entry, action);
-            ObjectNode manifest = parseObject(readManifestBlob(dir, candidate.digest(), candidate.size(), action),
+            Descriptor candidate = LayoutIndex.descriptor(entry, action);
+            ObjectNode manifest = LayoutIndex.parseObject(readManifestBlob(dir, candidate.digest(), candidate.size(), action),
                     action, "manifest " + candidate.digest());
             if (!digest.toString().equals(manifest.path("subject").path("digest").asText())) {
                 continue;
@@ -328,7 +320,7 @@ public final class OciLayoutStore implements ContentStore {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw tried(action, "the repository has no layout at " + dir);
         }
-        updateIndex(dir, action, manifests -> {
+        LayoutIndex.updateIndex(dir, action, manifests -> {
             for (Iterator<JsonNode> it = manifests.iterator(); it.hasNext(); ) {
                 if (digest.toString().equals(it.next().path("digest").asText())) {
                     it.remove();
@@ -382,7 +374,7 @@ public final class OciLayoutStore implements ContentStore {
         }
     }
 
-    private static Digest digestOrNull(String tagOrDigest, String action) throws OciException {
+    static Digest digestOrNull(String tagOrDigest, String action) throws OciException {
         if (tagOrDigest == null || tagOrDigest.isEmpty()) {
             throw tried(action, "no tag or digest was given");
         }
@@ -411,56 +403,9 @@ public final class OciLayoutStore implements ContentStore {
         Files.createDirectories(dir.resolve("blobs").resolve(Digest.SHA256));
         Path layout = dir.resolve(LAYOUT_FILE);
         if (!Files.exists(layout, LinkOption.NOFOLLOW_LINKS)) {
-            writeAtomically(layout, LAYOUT_BYTES);
+            LayoutIndex.writeAtomically(layout, LAYOUT_BYTES);
         }
         return dir;
-    }
-
-    private static ObjectNode readIndex(Path dir, String action) throws IOException {
-        Path index = dir.resolve(INDEX_FILE);
-        if (!Files.isRegularFile(index, LinkOption.NOFOLLOW_LINKS)) {
-            ObjectNode empty = JSON.createObjectNode();
-            empty.put("schemaVersion", 2);
-            empty.put("mediaType", INDEX_MEDIA_TYPE);
-            empty.putArray("manifests");
-            return empty;
-        }
-        long size = Files.size(index);
-        if (size > MAX_INDEX_BYTES) {
-            throw tried(action, index + " is " + size + " bytes; at most " + MAX_INDEX_BYTES + " are read");
-        }
-        ObjectNode node = parseObject(Files.readAllBytes(index), action, index.toString());
-        if (!node.path("manifests").isArray()) {
-            if (node.has("manifests")) {
-                throw tried(action, index + " has a 'manifests' field that is not an array");
-            }
-            node.putArray("manifests");
-        }
-        return node;
-    }
-
-    private static List<JsonNode> entries(ObjectNode index) {
-        List<JsonNode> entries = new ArrayList<>();
-        index.path("manifests").forEach(entries::add);
-        return entries;
-    }
-
-    private interface IndexChange {
-        void apply(ArrayNode manifests) throws IOException;
-    }
-
-    private static void updateIndex(Path dir, String action, IndexChange change) throws IOException {
-        ReentrantLock local = IN_PROCESS_LOCKS.computeIfAbsent(dir, d -> new ReentrantLock());
-        local.lock();
-        try (FileChannel lockFile = FileChannel.open(dir.resolve(LOCK_FILE),
-                StandardOpenOption.CREATE, StandardOpenOption.WRITE);
-             FileLock ignored = lockFile.lock()) {
-            ObjectNode index = readIndex(dir, action);
-            change.apply((ArrayNode) index.get("manifests"));
-            writeAtomically(dir.resolve(INDEX_FILE), JSON.writeValueAsBytes(index));
-        } finally {
-            local.unlock();
-        }
     }
 
     private static byte[] readManifestBlob(Path dir, Digest digest, long expectedSize, String action) throws IOException {
@@ -484,18 +429,6 @@ public final class OciLayoutStore implements ContentStore {
         return bytes;
     }
 
-    private static Descriptor descriptor(JsonNode entry, String action) throws OciException {
-        String mediaType = entry.path("mediaType").asText(null);
-        Digest digest = digestOrNull(entry.path("digest").asText(""), action);
-        if (mediaType == null || digest == null || !entry.path("size").canConvertToLong()) {
-            throw tried(action, "index.json has an entry without mediaType, digest or size: " + entry);
-        }
-        Map<String, String> annotations = new LinkedHashMap<>();
-        entry.path("annotations").properties().forEach(e -> annotations.put(e.getKey(), e.getValue().asText()));
-        return new Descriptor(mediaType, digest, entry.path("size").asLong(),
-                entry.path("artifactType").asText(null), annotations);
-    }
-
     private static List<JsonNode> referencedBlobs(ObjectNode manifest) {
         List<JsonNode> referenced = new ArrayList<>();
         if (manifest.has("config")) {
@@ -504,45 +437,6 @@ public final class OciLayoutStore implements ContentStore {
         manifest.path("layers").forEach(referenced::add);
         manifest.path("manifests").forEach(referenced::add);
         return referenced;
-    }
-
-    private static ObjectNode parseObject(byte[] bytes, String action, String what) throws OciException {
-        JsonNode node;
-        try {
-            node = JSON.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            throw tried(action, what + " is not valid JSON: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw tried(action, what + " could not be read: " + e.getMessage(), e);
-        }
-        if (!(node instanceof ObjectNode object)) {
-            throw tried(action, what + " is not a JSON object");
-        }
-        return object;
-    }
-
-    static void writeAtomically(Path target, byte[] bytes) throws IOException {
-        Path temp = Files.createTempFile(target.getParent(), "." + target.getFileName() + ".", ".tmp");
-        try {
-            try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
-                ByteBuffer buffer = ByteBuffer.wrap(bytes);
-                while (buffer.hasRemaining()) {
-                    out.write(buffer);
-                }
-                out.force(true);
-            }
-            readable(temp);
-            Files.move(temp, target, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
-        } finally {
-            Files.deleteIfExists(temp);
-        }
-    }
-
-    /** Temp files are created 0600; a layout is meant to be read by other tools, so make it 0644. */
-    private static void readable(Path file) throws IOException {
-        if (file.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-r--r--"));
-        }
     }
 
     // ---- digests ----
