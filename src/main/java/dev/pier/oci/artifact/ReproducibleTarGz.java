@@ -13,11 +13,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.Stream;
-import java.util.zip.Deflater;
 import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
-import org.apache.commons.compress.compressors.gzip.GzipParameters;
 
 /**
  * Packs a directory as Flux does, so that the same tree always gives the same bytes: entries in
@@ -42,14 +39,13 @@ public final class ReproducibleTarGz {
         if (!Files.isDirectory(dir, LinkOption.NOFOLLOW_LINKS)) {
             throw new IOException("cannot pack " + dir + ": it is not a directory");
         }
-        GzipParameters parameters = new GzipParameters();
-        parameters.setModificationTime(0);
-        parameters.setOperatingSystem(255);
-        parameters.setCompressionLevel(Deflater.DEFAULT_COMPRESSION);
         int[] counts = new int[2];
         long[] bytes = new long[1];
-        GzipCompressorOutputStream gzip = new GzipCompressorOutputStream(new NonClosing(out), parameters);
-        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(gzip, "UTF-8")) {
+        // Compress on every core (fixed 1 MiB blocks keep the output reproducible; docs/benchmarks.md).
+        ParallelGzipOutputStream gzip = new ParallelGzipOutputStream(new NonClosing(out),
+                Math.max(1, Runtime.getRuntime().availableProcessors()));
+        try (TarArchiveOutputStream tar = new TarArchiveOutputStream(
+                new java.io.BufferedOutputStream(gzip, 256 * 1024), "UTF-8")) {
             tar.setLongFileMode(TarArchiveOutputStream.LONGFILE_POSIX);
             tar.setBigNumberMode(TarArchiveOutputStream.BIGNUMBER_POSIX);
             tar.setAddPaxHeadersForNonAsciiNames(true);
