@@ -105,11 +105,13 @@ public final class SafeExtractor {
         int directories = 0;
         int entries = 0;
         Set<String> seen = new HashSet<>();
+        Set<Path> madeDirectories = new HashSet<>();
         try {
             // java.util.zip, not commons-compress 1.28: 'helm package' writes a gzip FEXTRA field that is not made
             // of RFC 1952 subfields (helm/helm#31844), which commons-compress 1.28 refuses (COMPRESS-705, fixed in
             // 1.29) while the JDK, Go and gzip skip it. Like Go's reader, it reads concatenated gzip members.
-            GZIPInputStream gzip = new GZIPInputStream(compressed);
+            // A 64 KiB inflater buffer: the default 512 bytes means a read through the digest chain per 512 bytes.
+            GZIPInputStream gzip = new GZIPInputStream(compressed, 64 * 1024);
             guard.source = gzip;
             TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");
             TarArchiveEntry entry;
@@ -134,10 +136,13 @@ public final class SafeExtractor {
                 try {
                     if (entry.isDirectory()) {
                         Files.createDirectories(path);
+                        madeDirectories.add(path);
                         permissions(path, "rwxr-xr-x");
                         directories++;
                     } else {
-                        Files.createDirectories(path.getParent());
+                        if (madeDirectories.add(path.getParent())) {
+                            Files.createDirectories(path.getParent()); // once per directory, not per file
+                        }
                         try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
                                 StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
                             tar.transferTo(out);
@@ -235,9 +240,14 @@ public final class SafeExtractor {
         }
     }
 
+    private static final java.util.Map<String, java.util.Set<java.nio.file.attribute.PosixFilePermission>> MODES =
+            java.util.Map.of("rwxr-xr-x", PosixFilePermissions.fromString("rwxr-xr-x"),
+                    "rw-r--r--", PosixFilePermissions.fromString("rw-r--r--"));
+
     private static void permissions(Path path, String permissions) throws IOException {
         if (path.getFileSystem().supportedFileAttributeViews().contains("posix")) {
-            Files.setPosixFilePermissions(path, PosixFilePermissions.fromString(permissions));
+            Files.setPosixFilePermissions(path, MODES.getOrDefault(permissions,
+                    PosixFilePermissions.fromString(permissions)));
         }
     }
 
