@@ -88,7 +88,7 @@ final class LayoutIndex {
 
     static Descriptor descriptor(JsonNode entry, String action) throws OciException {
         String mediaType = entry.path("mediaType").asText(null);
-        Digest digest = OciLayoutStore.digestOrNull(entry.path("digest").asText(""), action);
+        Digest digest = LayoutNames.digestOrNull(entry.path("digest").asText(""), action);
         if (mediaType == null || digest == null || !entry.path("size").canConvertToLong()) {
             throw tried(action, "index.json has an entry without mediaType, digest or size: " + entry);
         }

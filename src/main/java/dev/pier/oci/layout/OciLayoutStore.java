@@ -9,7 +9,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.pier.oci.ContentStore;
 import dev.pier.oci.Descriptor;
 import dev.pier.oci.Digest;
-import dev.pier.oci.InvalidReferenceException;
 import dev.pier.oci.Manifest;
 import dev.pier.oci.OciException;
 import dev.pier.oci.Reference;
@@ -25,16 +24,13 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
-import java.util.HexFormat;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.regex.Pattern;
 
 /**
  * A {@link ContentStore} over OCI image layouts on disk: each repository {@code acme/app} is the directory
@@ -57,7 +53,6 @@ public final class OciLayoutStore implements ContentStore {
     static final byte[] LAYOUT_BYTES = "{\"imageLayoutVersion\":\"1.0.0\"}".getBytes(StandardCharsets.UTF_8);
     /** index.json is read whole; a larger one is refused rather than loaded. */
     static final long MAX_INDEX_BYTES = 64L * 1024 * 1024;
-    private static final Pattern TAG = Pattern.compile("[A-Za-z0-9_][A-Za-z0-9_.-]{0,127}");
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final Path root;
@@ -77,9 +72,9 @@ public final class OciLayoutStore implements ContentStore {
 
     @Override
     public Optional<Descriptor> resolve(String repository, String tagOrDigest) throws IOException {
-        String action = "resolve " + display(repository, tagOrDigest);
+        String action = "resolve " + LayoutNames.display(repository, tagOrDigest);
         Path dir = repositoryDir(repository, action);
-        Digest digest = digestOrNull(tagOrDigest, action);
+        Digest digest = LayoutNames.digestOrNull(tagOrDigest, action);
         List<JsonNode> entries = LayoutIndex.entries(LayoutIndex.readIndex(dir, action));
         if (digest != null) {
             for (JsonNode entry : entries) {
@@ -87,7 +82,7 @@ public final class OciLayoutStore implements ContentStore {
                     return Optional.of(LayoutIndex.descriptor(entry, action));
                 }
             }
-            Path blob = blobPath(dir, digest);
+            Path blob = LayoutBlobs.blobPath(dir, digest);
             if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
                 return Optional.empty();
             }
@@ -96,7 +91,7 @@ public final class OciLayoutStore implements ContentStore {
             if (Files.size(blob) > Manifest.MAX_BYTES) {
                 return Optional.empty();
             }
-            byte[] bytes = readManifestBlob(dir, digest, Files.size(blob), action);
+            byte[] bytes = LayoutBlobs.readManifestBlob(dir, digest, Files.size(blob), action);
             String mediaType;
             try {
                 mediaType = JSON.readTree(bytes).path("mediaType").asText("");
@@ -119,23 +114,23 @@ public final class OciLayoutStore implements ContentStore {
 
     @Override
     public Manifest manifest(String repository, String tagOrDigest) throws IOException {
-        String action = "read manifest " + display(repository, tagOrDigest);
+        String action = "read manifest " + LayoutNames.display(repository, tagOrDigest);
         Path dir = repositoryDir(repository, action);
         Descriptor descriptor = resolve(repository, tagOrDigest).orElseThrow(() -> tried(OciException.Kind.NOT_FOUND, action,
                 "the layout " + dir + " has no such " + (tagOrDigest.contains(":") ? "manifest" : "tag")));
-        byte[] bytes = readManifestBlob(dir, descriptor.digest(), descriptor.size(), action);
+        byte[] bytes = LayoutBlobs.readManifestBlob(dir, descriptor.digest(), descriptor.size(), action);
         return new Manifest(bytes, descriptor.mediaType(), descriptor.digest());
     }
 
     @Override
     public Digest putManifest(String repository, String tag, byte[] bytes, String mediaType) throws IOException {
         Digest digest = sha256(bytes);
-        String action = "push manifest " + display(repository, tag == null ? digest.toString() : tag);
+        String action = "push manifest " + LayoutNames.display(repository, tag == null ? digest.toString() : tag);
         if (bytes.length > Manifest.MAX_BYTES) {
             throw tried(action, "it is " + bytes.length + " bytes; at most " + Manifest.MAX_BYTES + " are allowed");
         }
         if (tag != null) {
-            checkTag(tag, action);
+            LayoutNames.checkTag(tag, action);
         }
         if (mediaType == null || mediaType.isBlank()) {
             throw tried(action, "no media type was given");
@@ -146,14 +141,14 @@ public final class OciLayoutStore implements ContentStore {
             throw tried(action, "its mediaType field says " + quote(declared) + " but it was pushed as " + quote(mediaType));
         }
         Path dir = ensureLayout(repository, action);
-        for (JsonNode referenced : referencedBlobs(manifest)) {
-            Digest blob = digestOrNull(referenced.path("digest").asText(""), action);
-            if (blob == null || !Files.isRegularFile(blobPath(dir, blob), LinkOption.NOFOLLOW_LINKS)) {
+        for (JsonNode referenced : LayoutBlobs.referencedBlobs(manifest)) {
+            Digest blob = LayoutNames.digestOrNull(referenced.path("digest").asText(""), action);
+            if (blob == null || !Files.isRegularFile(LayoutBlobs.blobPath(dir, blob), LinkOption.NOFOLLOW_LINKS)) {
                 throw tried(action, "it references " + quote(referenced.path("digest").asText(""))
                         + ", which is not in the layout: push its blobs first");
             }
         }
-        Path blob = blobPath(dir, digest);
+        Path blob = LayoutBlobs.blobPath(dir, digest);
         if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) || !java.util.Arrays.equals(Files.readAllBytes(blob), bytes)) {
             Files.createDirectories(blob.getParent());
             LayoutIndex.writeAtomically(blob, bytes);
@@ -190,14 +185,14 @@ public final class OciLayoutStore implements ContentStore {
     @Override
     public boolean hasBlob(String repository, Digest digest) throws IOException {
         Path dir = repositoryDir(repository, "look for blob " + repository + "@" + digest);
-        return Files.isRegularFile(blobPath(dir, digest), LinkOption.NOFOLLOW_LINKS);
+        return Files.isRegularFile(LayoutBlobs.blobPath(dir, digest), LinkOption.NOFOLLOW_LINKS);
     }
 
     @Override
     public void blob(String repository, Digest digest, long expectedSize, OutputStream sink) throws IOException {
         String action = "read blob " + repository + "@" + digest;
         Path dir = repositoryDir(repository, action);
-        Path blob = blobPath(dir, digest);
+        Path blob = LayoutBlobs.blobPath(dir, digest);
         if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
             throw tried(OciException.Kind.NOT_FOUND, action, "the layout " + dir + " has no such blob");
         }
@@ -206,7 +201,7 @@ public final class OciLayoutStore implements ContentStore {
             throw tried(action, "the blob on disk is " + onDisk + " bytes, not the expected " + expectedSize
                     + ": the layout is corrupt");
         }
-        MessageDigest sha = newSha256();
+        MessageDigest sha = LayoutBlobs.newSha256();
         long count = 0;
         try (InputStream in = Files.newInputStream(blob, LinkOption.NOFOLLOW_LINKS)) {
             byte[] buffer = new byte[64 * 1024];
@@ -220,7 +215,7 @@ public final class OciLayoutStore implements ContentStore {
                 sink.write(buffer, 0, n);
             }
         }
-        Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
+        Digest actual = LayoutBlobs.digestOf(sha);
         if (!actual.equals(digest)) {
             throw tried(OciException.Kind.CORRUPT, action, "the blob on disk has digest " + actual + ": the layout is corrupt");
         }
@@ -233,14 +228,14 @@ public final class OciLayoutStore implements ContentStore {
             throw tried(action, "its size " + size + " is negative");
         }
         Path dir = ensureLayout(repository, action);
-        Path blob = blobPath(dir, digest);
+        Path blob = LayoutBlobs.blobPath(dir, digest);
         if (Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS) && Files.size(blob) == size) {
             return; // already there (a blob of the wrong size is corrupt, and is replaced below)
         }
         Files.createDirectories(blob.getParent());
         Path temp = Files.createTempFile(blob.getParent(), "." + digest.hex() + ".", ".tmp");
         try {
-            MessageDigest sha = newSha256();
+            MessageDigest sha = LayoutBlobs.newSha256();
             long count = 0;
             try (FileChannel out = FileChannel.open(temp, StandardOpenOption.WRITE)) {
                 byte[] buffer = new byte[64 * 1024];
@@ -259,7 +254,7 @@ public final class OciLayoutStore implements ContentStore {
                 if (count != size) {
                     throw tried(action, "the content is " + count + " bytes, not the declared " + size);
                 }
-                Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
+                Digest actual = LayoutBlobs.digestOf(sha);
                 if (!actual.equals(digest)) {
                     throw tried(action, "the content has digest " + actual);
                 }
@@ -297,7 +292,7 @@ public final class OciLayoutStore implements ContentStore {
         List<Descriptor> referrers = new ArrayList<>();
         for (JsonNode entry : distinct.values()) {
             Descriptor candidate = LayoutIndex.descriptor(entry, action);
-            ObjectNode manifest = LayoutIndex.parseObject(readManifestBlob(dir, candidate.digest(), candidate.size(), action),
+            ObjectNode manifest = LayoutIndex.parseObject(LayoutBlobs.readManifestBlob(dir, candidate.digest(), candidate.size(), action),
                     action, "manifest " + candidate.digest());
             if (!digest.toString().equals(manifest.path("subject").path("digest").asText())) {
                 continue;
@@ -327,7 +322,7 @@ public final class OciLayoutStore implements ContentStore {
                 }
             }
         });
-        Files.deleteIfExists(blobPath(dir, digest));
+        Files.deleteIfExists(LayoutBlobs.blobPath(dir, digest));
     }
 
     // ---- paths and validation ----
@@ -363,39 +358,6 @@ public final class OciLayoutStore implements ContentStore {
         return dir;
     }
 
-    private static Path blobPath(Path dir, Digest digest) {
-        return dir.resolve("blobs").resolve(digest.algorithm()).resolve(digest.hex());
-    }
-
-    private static void checkTag(String tag, String action) throws OciException {
-        if (!TAG.matcher(tag).matches()) {
-            throw tried(action, "tag " + quote(tag) + " is not valid: a tag is 1 to 128 of [A-Za-z0-9_.-],"
-                    + " not starting with '.' or '-'");
-        }
-    }
-
-    static Digest digestOrNull(String tagOrDigest, String action) throws OciException {
-        if (tagOrDigest == null || tagOrDigest.isEmpty()) {
-            throw tried(action, "no tag or digest was given");
-        }
-        if (!tagOrDigest.contains(":")) {
-            checkTag(tagOrDigest, action);
-            return null;
-        }
-        try {
-            return Digest.parse(tagOrDigest);
-        } catch (InvalidReferenceException e) {
-            throw tried(action, e.getMessage());
-        }
-    }
-
-    private static String display(String repository, String tagOrDigest) {
-        if (tagOrDigest == null) {
-            return repository;
-        }
-        return repository + (tagOrDigest.contains(":") ? "@" : ":") + tagOrDigest;
-    }
-
     // ---- layout files ----
 
     private Path ensureLayout(String repository, String action) throws IOException {
@@ -408,48 +370,7 @@ public final class OciLayoutStore implements ContentStore {
         return dir;
     }
 
-    private static byte[] readManifestBlob(Path dir, Digest digest, long expectedSize, String action) throws IOException {
-        Path blob = blobPath(dir, digest);
-        if (!Files.isRegularFile(blob, LinkOption.NOFOLLOW_LINKS)) {
-            throw tried(OciException.Kind.CORRUPT, action, "the index names " + digest + " but the layout has no such blob");
-        }
-        long size = Files.size(blob);
-        if (size > Manifest.MAX_BYTES) {
-            throw tried(action, "the manifest is " + size + " bytes; at most " + Manifest.MAX_BYTES + " are allowed");
-        }
-        byte[] bytes = Files.readAllBytes(blob);
-        if (expectedSize >= 0 && bytes.length != expectedSize) {
-            throw tried(action, "the manifest on disk is " + bytes.length + " bytes, not the " + expectedSize
-                    + " the index says: the layout is corrupt");
-        }
-        Digest actual = sha256(bytes);
-        if (!actual.equals(digest)) {
-            throw tried(OciException.Kind.CORRUPT, action, "the manifest on disk has digest " + actual + ": the layout is corrupt");
-        }
-        return bytes;
-    }
-
-    private static List<JsonNode> referencedBlobs(ObjectNode manifest) {
-        List<JsonNode> referenced = new ArrayList<>();
-        if (manifest.has("config")) {
-            referenced.add(manifest.get("config"));
-        }
-        manifest.path("layers").forEach(referenced::add);
-        manifest.path("manifests").forEach(referenced::add);
-        return referenced;
-    }
-
-    // ---- digests ----
-
     public static Digest sha256(byte[] bytes) {
-        return new Digest(Digest.SHA256, HexFormat.of().formatHex(newSha256().digest(bytes)));
-    }
-
-    private static MessageDigest newSha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException("the JDK has no SHA-256", e);
-        }
+        return LayoutBlobs.sha256(bytes);
     }
 }
