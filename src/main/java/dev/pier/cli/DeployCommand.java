@@ -103,6 +103,7 @@ final class DeployCommand implements Callable<Integer> {
         }
         return switch (result) {
             case DeployService.Result.Busy b -> throw new CliException(ExitCodes.REFUSED, b.message());
+            case DeployService.Result.Refused r -> throw new CliException(ExitCodes.REFUSED, r.message());
             case DeployService.Result.Finished f -> finished(node, f.run());
         };
     }

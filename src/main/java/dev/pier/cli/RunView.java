@@ -21,14 +21,12 @@ final class RunView {
 
     private RunView() {}
 
+    /** The API's run shape; {@code log}, when given, is the whole stored log (the API pages it instead). */
     static ObjectNode json(Run run, List<LogLine> log) {
-        ObjectNode node = Json.mapper().valueToTree(run);
-        node.put("status", run.status().wireName());
-        node.put("status_label", run.statusLabel());
+        ObjectNode node = dev.pier.json.RunJson.of(run, null, null);
         if (log != null) {
             ArrayNode lines = node.putArray("log");
-            log.forEach(l -> lines.addObject().put("seq", l.seq()).put("at", l.at().toString())
-                    .put("stream", l.stream()).put("text", l.text()));
+            log.forEach(l -> lines.add(dev.pier.json.RunJson.line(l)));
         }
         return node;
     }

@@ -40,10 +40,11 @@ final class ConfigBinder {
         Map<String, RegistrySpec> registries = new LinkedHashMap<>();
         root.path("registries").properties().forEach(e -> registries.put(e.getKey(),
                 registry("$.registries." + e.getKey(), e.getKey(), e.getValue())));
+        ServerSpec server = ServerBinder.bind(root.path("server"), this::path, this::problem, secrets.keySet());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
         }
-        return new NodeConfig(file, secrets, apps, registries);
+        return new NodeConfig(file, secrets, apps, registries, server);
     }
 
     private RegistrySpec registry(String at, String host, JsonNode n) {
@@ -114,7 +115,11 @@ final class ConfigBinder {
         PinMode pin = "as-given".equals(n.path("pin").asText("digest")) ? PinMode.AS_GIVEN : PinMode.DIGEST;
         OrphanPolicy orphan = OrphanPolicy.valueOf(n.path("orphan").asText("wait").toUpperCase(Locale.ROOT));
         DeployerSpec deployer = deployer(at + ".deployer", n.get("deployer"), artifact, components);
-        return new EnvironmentSpec(name, deployer, url, pin, orphan);
+        EnvironmentControls controls = ServerBinder.controls(at, n, this::problem);
+        if (controls.check() != null) {
+            template(at + ".check.url", controls.check().url());
+        }
+        return new EnvironmentSpec(name, deployer, url, pin, orphan, controls);
     }
 
     private DeployerSpec deployer(String at, JsonNode n, ArtifactMode artifact, Map<String, ComponentSpec> comps) {
@@ -219,12 +224,12 @@ final class ConfigBinder {
         }
     }
 
-    private Path path(String p) {
+    Path path(String p) {
         Path path = Path.of(p);
         return (path.isAbsolute() ? path : baseDir.resolve(path)).normalize();
     }
 
-    private void problem(String at, String what) {
+    void problem(String at, String what) {
         problems.add(file + ": " + at + ": " + what);
     }
 

@@ -10,13 +10,23 @@ import java.time.Duration;
  * @param deployedUrl     Mustache template for the run's {@code deployed_url}; may be null
  * @param pin             whether references are resolved to digests before deploying
  * @param orphan          what to do with a deployer left running by a Pier process that died
+ * @param controls        approvals, OIDC policy, post-deploy check, idempotence
  */
 public record EnvironmentSpec(
         String name,
         DeployerSpec deployer,
         String deployedUrl,
         PinMode pin,
-        OrphanPolicy orphan) {
+        OrphanPolicy orphan,
+        EnvironmentControls controls) {
+
+    public EnvironmentSpec {
+        controls = controls == null ? EnvironmentControls.NONE : controls;
+    }
+
+    public EnvironmentSpec(String name, DeployerSpec deployer, String deployedUrl, PinMode pin, OrphanPolicy orphan) {
+        this(name, deployer, deployedUrl, pin, orphan, EnvironmentControls.NONE);
+    }
 
     public enum PinMode {
         /** Resolve every tag to a digest; refuse to deploy what cannot be resolved. */

@@ -13,15 +13,22 @@ import java.util.Optional;
  * @param apps       app name → app
  * @param registries registry host → how to reach it; a host not listed is reached over HTTPS with
  *                   {@code ~/.docker/config.json} credentials
+ * @param server     how {@code pier server} listens and authenticates
  */
 public record NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps,
-                         Map<String, RegistrySpec> registries) {
+                         Map<String, RegistrySpec> registries, ServerSpec server) {
 
     public NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps) {
-        this(source, secrets, apps, Map.of());
+        this(source, secrets, apps, Map.of(), ServerSpec.defaults());
+    }
+
+    public NodeConfig(Path source, Map<String, SecretSource> secrets, Map<String, AppSpec> apps,
+                      Map<String, RegistrySpec> registries) {
+        this(source, secrets, apps, registries, ServerSpec.defaults());
     }
 
     public NodeConfig {
+        server = server == null ? ServerSpec.defaults() : server;
         registries = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(registries));
         // Keep the config's order: messages list apps as the operator wrote them.
         secrets = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(secrets));

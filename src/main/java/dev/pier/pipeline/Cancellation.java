@@ -7,6 +7,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 public final class Cancellation {
 
     private volatile String reason;
+    private volatile boolean interrupted;
     private final List<Runnable> listeners = new CopyOnWriteArrayList<>();
 
     public boolean isCancelled() {
@@ -26,6 +27,19 @@ public final class Cancellation {
             reason = why;
         }
         listeners.forEach(Runnable::run);
+    }
+
+    /**
+     * Stops the run because Pier itself is going away (shutdown), not because someone cancelled it: the run is
+     * recorded as interrupted, and queued again when its environment is idempotent.
+     */
+    public void interrupt(String why) {
+        interrupted = true;
+        cancel(why);
+    }
+
+    public boolean isInterrupted() {
+        return interrupted;
     }
 
     /** Runs {@code action} on cancellation, or at once if already cancelled. */

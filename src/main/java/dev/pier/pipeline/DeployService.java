@@ -8,6 +8,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -28,9 +29,17 @@ public final class DeployService {
     private final Clock clock;
     private final RunIds ids;
     private final Path workRoot;
+    private final PostDeployCheck check;
 
     public DeployService(RunStore runs, AuditLog audit, EnvironmentLocks locks, Function<String, Deployer> deployers,
                          RunRecovery recovery, ProcessControl processes, Clock clock, Path workRoot) {
+        this(runs, audit, locks, deployers, recovery, processes, clock, workRoot, PostDeployCheck.NONE);
+    }
+
+    public DeployService(RunStore runs, AuditLog audit, EnvironmentLocks locks, Function<String, Deployer> deployers,
+                         RunRecovery recovery, ProcessControl processes, Clock clock, Path workRoot,
+                         PostDeployCheck check) {
+        this.check = check;
         this.runs = runs;
         this.audit = audit;
         this.locks = locks;
@@ -47,12 +56,22 @@ public final class DeployService {
         record Finished(Run run) implements Result {}
 
         record Busy(String message) implements Result {}
+
+        /** The environment's policy does not allow a local deploy (e.g. it needs approval). */
+        record Refused(String message) implements Result {}
     }
 
     public Result deploy(Accepted a, IfBusy ifBusy, Cancellation cancel, RunObserver observer) {
         String app = a.app().name();
         String env = a.environment().name();
         Deployer deployer = deployers.apply(a.environment().deployer().type());
+        if (a.environment().controls().approvals() != null) {
+            String msg = app + "/" + env + " requires " + a.environment().controls().approvals().required()
+                    + " approval(s): send the signal to the server (pier deploy --server URL) so approvers can"
+                    + " decide; a local deploy cannot wait for them";
+            audit.record(new AuditLog.Entry(clock.instant(), a.signal().actor(), "signal", app, env, "refused", msg));
+            return new Result.Refused(msg);
+        }
         Optional<EnvironmentLocks.Lease> free = locks.tryAcquire(app, env);
         if (free.isEmpty() && ifBusy == IfBusy.FAIL) {
             free = unlessDeploying(app, env);
@@ -120,10 +139,33 @@ public final class DeployService {
             return finish(queued.id(), RunStatus.QUEUED, RunStatus.CANCELLED,
                     Transition.at(clock.instant(), "cancelled before it started"), observer);
         }
-        Run run = runs.transition(queued.id(), RunStatus.QUEUED, RunStatus.DEPLOYING,
-                Transition.at(clock.instant(), "deployer " + deployer.type() + " starting")
-                        .withOwner(processes.self()));
+        Run run = claim(queued.id(), deployer.type());
         observer.changed(run);
+        return runClaimed(run, a, cancel, observer);
+    }
+
+    /**
+     * Takes a queued run for this process: {@code queued → deploying}, owned by us. The caller holds the
+     * environment's lock.
+     *
+     * @throws RunStore.StaleTransitionException when the run left {@code queued} meanwhile (superseded, cancelled)
+     */
+    public Run claim(String runId, String deployerType) {
+        return runs.transition(runId, RunStatus.QUEUED, RunStatus.DEPLOYING,
+                Transition.at(clock.instant(), "deployer " + deployerType + " starting").withOwner(processes.self()));
+    }
+
+    /** Fails a claimed run before its deployer started, e.g. when its references could not be resolved. */
+    public Run failClaimed(Run run, String kind, String step, String summary, RunObserver observer) {
+        observer.pier(step + " failed: " + summary);
+        List<String> tail = runs.logTail(run.id(), ErrorReport.TAIL_LINES).stream().map(LogLine::text).toList();
+        return finish(run.id(), run.status(), RunStatus.FAILED, Transition.at(clock.instant(), summary)
+                .withError(new ErrorReport(kind, step, null, summary, tail)), observer);
+    }
+
+    /** Runs the deployer (and the post-deploy check) for a run this process has claimed. */
+    public Run runClaimed(Run run, Accepted a, Cancellation cancel, RunObserver observer) {
+        Deployer deployer = deployers.apply(a.environment().deployer().type());
         RunLog log = new RunLog(run.id(), runs, Redactor.of(a.secrets().values()), observer, clock,
                 RunLog.DEFAULT_CAP_BYTES);
         Path workDir = workDir(run.id());
@@ -141,16 +183,61 @@ public final class DeployService {
             runs.recordDeployerProcess(run.id(), null);
             deleteQuietly(workDir);
         }
-        return record(run, a, outcome, log, observer);
+        return record(run, a, outcome, log, cancel, observer);
     }
 
-    private Run record(Run run, Accepted a, DeployOutcome outcome, RunLog log, RunObserver observer) {
+    private Run verify(Run run, Accepted a, dev.pier.config.EnvironmentControls.HttpCheck spec, String deployedUrl,
+                       RunLog log, Cancellation cancel, RunObserver observer) {
+        Run verifying = finish(run.id(), RunStatus.DEPLOYING, RunStatus.VERIFYING,
+                Transition.at(clock.instant(), "checking the deployed release answers").withExitCode(0), observer);
+        String url = DeployedUrl.render(spec.url(), verifying, log);
+        PostDeployCheck.Result result = check.run(spec, url, cancel, log);
+        if (cancel.isCancelled()) {
+            return cancel.isInterrupted() ? interrupted(verifying, a, cancel.reason(), log, observer)
+                    : finish(run.id(), RunStatus.VERIFYING, RunStatus.CANCELLED, Transition.at(clock.instant(),
+                    cancel.reason()).withError(new ErrorReport("cancelled", "check", null, cancel.reason(),
+                    log.tail())), observer);
+        }
+        if (result.passed()) {
+            log.pier("check passed: " + result.summary());
+            return finish(run.id(), RunStatus.VERIFYING, RunStatus.SUCCEEDED,
+                    Transition.at(clock.instant(), "check passed: " + result.summary()).withDeployedUrl(deployedUrl),
+                    observer);
+        }
+        String summary = log.redactor().redact("check failed: " + result.summary());
+        log.pier(summary);
+        return finish(run.id(), RunStatus.VERIFYING, RunStatus.FAILED, Transition.at(clock.instant(), summary)
+                .withError(new ErrorReport("check_failed", "check", null, summary, log.tail())), observer);
+    }
+
+    /** Pier is shutting down under the run: queue it again when that is safe, else fail it as interrupted. */
+    private Run interrupted(Run run, Accepted a, String reason, RunLog log, RunObserver observer) {
+        RunStatus from = runs.find(run.id()).map(Run::status).orElse(run.status());
+        if (a.environment().controls().idempotent()) {
+            String note = "interrupted (" + reason + "); the environment is idempotent, so attempt "
+                    + (run.attempt() + 1) + " is queued";
+            log.pier(note);
+            return finish(run.id(), from, RunStatus.QUEUED, Transition.at(clock.instant(), note), observer);
+        }
+        String summary = "interrupted: " + reason + "; the deployer was stopped and the run is not retried (the "
+                + "environment is not marked idempotent)";
+        log.pier(summary);
+        return finish(run.id(), from, RunStatus.FAILED, Transition.at(clock.instant(), summary)
+                .withError(new ErrorReport("interrupted", from.wireName(), null, summary, log.tail())), observer);
+    }
+
+    private Run record(Run run, Accepted a, DeployOutcome outcome, RunLog log, Cancellation cancel,
+                       RunObserver observer) {
         return switch (outcome) {
             case DeployOutcome.Succeeded s -> {
                 log.pier("deploy succeeded" + (s.detail() == null ? "" : ": " + s.detail()));
                 String url = DeployedUrl.render(a.environment().deployedUrl(), run, log);
-                yield finish(run.id(), RunStatus.DEPLOYING, RunStatus.SUCCEEDED,
-                        Transition.at(clock.instant(), s.detail()).withExitCode(0).withDeployedUrl(url), observer);
+                var spec = a.environment().controls().check();
+                if (spec == null) {
+                    yield finish(run.id(), RunStatus.DEPLOYING, RunStatus.SUCCEEDED,
+                            Transition.at(clock.instant(), s.detail()).withExitCode(0).withDeployedUrl(url), observer);
+                }
+                yield verify(run, a, spec, url, log, cancel, observer);
             }
             case DeployOutcome.Failed f -> {
                 log.pier("deploy failed: " + f.summary());
@@ -160,6 +247,7 @@ public final class DeployService {
                         Transition.at(clock.instant(), f.summary()).withExitCode(f.exitCode()).withError(report),
                         observer);
             }
+            case DeployOutcome.Cancelled c when cancel.isInterrupted() -> interrupted(run, a, c.reason(), log, observer);
             case DeployOutcome.Cancelled c -> {
                 log.pier("deploy cancelled: " + c.reason());
                 ErrorReport report = new ErrorReport("cancelled", "deploy", null, c.reason(), log.tail());

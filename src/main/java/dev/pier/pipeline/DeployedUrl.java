@@ -6,11 +6,11 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /** Renders an environment's {@code deployed_url} template for a run. */
-final class DeployedUrl {
+public final class DeployedUrl {
 
     private DeployedUrl() {}
 
-    static String render(String template, Run run, LogSink log) {
+    public static String render(String template, Run run, LogSink log) {
         if (template == null) {
             return null;
         }

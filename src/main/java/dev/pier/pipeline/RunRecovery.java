@@ -101,6 +101,17 @@ public final class RunRecovery {
         }
         String summary = "interrupted: the Pier process (pid " + run.owner().pid() + ") died while the run was "
                 + run.status().wireName() + "; " + what;
+        if (retriable(run)) {
+            String again = summary + "; the environment is idempotent, so attempt " + (run.attempt() + 1)
+                    + " is queued";
+            note(run, again);
+            try {
+                runs.transition(run.id(), run.status(), RunStatus.QUEUED, Transition.at(clock.instant(), again));
+            } catch (RunStore.StaleTransitionException e) {
+                // another process recovered it first
+            }
+            return;
+        }
         note(run, summary);
         List<String> tail = runs.logTail(run.id(), ErrorReport.TAIL_LINES).stream().map(LogLine::text).toList();
         try {
@@ -109,6 +120,23 @@ public final class RunRecovery {
         } catch (RunStore.StaleTransitionException e) {
             // another process recovered it first
         }
+    }
+
+    /**
+     * Only a run the server queued is tried again: the server's worker picks it up, and the orchestrator polling
+     * its id sees it finish. A CLI deploy's caller is gone, so its run fails.
+     */
+    private boolean retriable(Run run) {
+        return run.status().isExecuting() && !"cli".equals(run.signal().origin())
+                && environments.apply(run.app(), run.environment())
+                .map(e -> e.controls().idempotent()).orElse(false);
+    }
+
+    /** Environments ({@code app/env}) with a run that a dead process left unfinished. */
+    public java.util.Set<String> orphanedEnvironments() {
+        java.util.Set<String> out = new java.util.LinkedHashSet<>();
+        orphans().forEach(r -> out.add(r.app() + "/" + r.environment()));
+        return out;
     }
 
     private OrphanPolicy policy(Run run) {

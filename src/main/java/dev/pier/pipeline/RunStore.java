@@ -9,6 +9,27 @@ public interface RunStore {
     /** Records a new run in {@link RunStatus#QUEUED}, attempt 1. */
     Run create(NewRun run);
 
+    /**
+     * Records a run the server will execute: no owner yet, references not yet resolved. Older runs of the same
+     * environment that have not started ({@code queued} or {@code awaiting_approval}, no owner) are superseded
+     * by it in the same transaction, so a burst of signals becomes one deploy.
+     */
+    Enqueued enqueue(NewRun run);
+
+    /** Stores the pinned release of a queued run. Returns false when the run is no longer queued. */
+    boolean resolve(String id, Release pinned);
+
+    /** {@code queued → awaiting_approval}, recording the rule and when the request lapses. */
+    Run requestApproval(String id, int required, java.time.Instant expiresAt, java.time.Instant at);
+
+    /**
+     * Records an approval decision on a run awaiting approval. With {@code to} null the run stays where it is;
+     * otherwise it moves ({@code queued} when approved, {@code rejected} when rejected) in the same transaction.
+     *
+     * @throws StaleTransitionException when the run is no longer awaiting approval
+     */
+    Run decide(String id, Approval.Decision decision, RunStatus to, Transition details);
+
     Optional<Run> find(String id);
 
     List<Run> list(RunQuery query);
@@ -41,6 +62,8 @@ public interface RunStore {
 
     record NewRun(String id, String app, String environment, DeploySignal signal, Release release,
                   String deployer, Owner owner, java.time.Instant at) {}
+
+    record Enqueued(Run run, List<String> superseded) {}
 
     record RunQuery(String app, String environment, RunStatus status, int limit) {
         public static RunQuery all(int limit) {

@@ -49,6 +49,92 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public Enqueued enqueue(NewRun r) {
+        List<String> superseded = jdbi.inTransaction(h -> {
+            h.createUpdate("""
+                    insert into runs (id, app, environment, status, attempt, signal_json, release_json, deployer,
+                                      resolved, created_at, updated_at)
+                    values (:id, :app, :env, 'queued', 1, :signal, :release, :deployer, 0, :at, :at)""")
+                    .bind("id", r.id()).bind("app", r.app()).bind("env", r.environment())
+                    .bind("signal", Json.write(r.signal())).bind("release", Json.write(r.release()))
+                    .bind("deployer", r.deployer()).bind("at", r.at().toEpochMilli())
+                    .execute();
+            RunRows.insertEvent(h, r.id(), null, RunStatus.QUEUED, r.at(), "signal accepted from " + r.signal().origin());
+            List<Waiting> older = h.createQuery("""
+                            select id, status from runs
+                            where app = :app and environment = :env and id <> :id and owner_pid is null
+                              and status in ('queued', 'awaiting_approval')""")
+                    .bind("app", r.app()).bind("env", r.environment()).bind("id", r.id())
+                    .map((rs, ctx) -> new Waiting(rs.getString("id"), RunStatus.fromWire(rs.getString("status"))))
+                    .list();
+            for (Waiting w : older) {
+                h.createUpdate("""
+                        update runs set status = 'superseded', superseded_by = :by, updated_at = :at,
+                                        version = version + 1
+                        where id = :id""")
+                        .bind("by", r.id()).bind("at", r.at().toEpochMilli()).bind("id", w.id()).execute();
+                RunRows.insertEvent(h, w.id(), w.status(), RunStatus.SUPERSEDED, r.at(),
+                        "superseded by run " + r.id() + " before it started");
+            }
+            return older.stream().map(Waiting::id).toList();
+        });
+        return new Enqueued(find(r.id()).orElseThrow(), superseded);
+    }
+
+    private record Waiting(String id, RunStatus status) {}
+
+    @Override
+    public boolean resolve(String id, dev.pier.pipeline.Release pinned) {
+        return jdbi.withHandle(h -> h.createUpdate("""
+                        update runs set release_json = :release, resolved = 1, version = version + 1
+                        where id = :id and status = 'queued'""")
+                .bind("release", Json.write(pinned)).bind("id", id).execute()) == 1;
+    }
+
+    @Override
+    public Run requestApproval(String id, int required, java.time.Instant expiresAt, java.time.Instant at) {
+        jdbi.useTransaction(h -> {
+            int updated = h.createUpdate("""
+                    update runs set status = 'awaiting_approval', approval_required = :required,
+                                    approval_expires_at = :expires, updated_at = :at, version = version + 1
+                    where id = :id and status = 'queued'""")
+                    .bind("required", required).bind("expires", expiresAt.toEpochMilli())
+                    .bind("at", at.toEpochMilli()).bind("id", id).execute();
+            if (updated == 0) {
+                throw new StaleTransitionException(id, RunStatus.QUEUED);
+            }
+            RunRows.insertEvent(h, id, RunStatus.QUEUED, RunStatus.AWAITING_APPROVAL, at,
+                    required + " approval" + (required == 1 ? "" : "s") + " required before " + expiresAt);
+        });
+        return find(id).orElseThrow();
+    }
+
+    @Override
+    public Run decide(String id, dev.pier.pipeline.Approval.Decision d, RunStatus to, Transition t) {
+        jdbi.useTransaction(h -> {
+            String status = h.createQuery("select status from runs where id = :id").bind("id", id)
+                    .mapTo(String.class).findOne().orElse(null);
+            if (!"awaiting_approval".equals(status)) {
+                throw new StaleTransitionException(id, RunStatus.AWAITING_APPROVAL);
+            }
+            h.createUpdate("""
+                    insert into approvals (run_id, seq, at, approver, via, decision, comment)
+                    values (:id, (select coalesce(max(seq), 0) + 1 from approvals where run_id = :id), :at,
+                            :approver, :via, :decision, :comment)""")
+                    .bind("id", id).bind("at", d.at().toEpochMilli()).bind("approver", d.approver())
+                    .bind("via", d.via()).bind("decision", d.decision()).bind("comment", d.comment()).execute();
+            if (to == RunStatus.QUEUED) {
+                h.createUpdate("update runs set approved_at = :at where id = :id")
+                        .bind("at", d.at().toEpochMilli()).bind("id", id).execute();
+            }
+            if (to != null) {
+                moveWithin(h, id, RunStatus.AWAITING_APPROVAL, to, t);
+            }
+        });
+        return find(id).orElseThrow();
+    }
+
+    @Override
     public Optional<Run> find(String id) {
         return jdbi.withHandle(h -> h.createQuery("select * from runs where id = :id")
                 .bind("id", id)
@@ -100,39 +186,42 @@ public final class JdbcRunStore implements RunStore {
         if (!from.canMoveTo(to)) {
             throw new IllegalStateException("a run cannot move from " + from.wireName() + " to " + to.wireName());
         }
-        jdbi.useTransaction(h -> {
-            int updated = h.createUpdate("""
-                    update runs set status = :to, updated_at = :at, version = version + 1,
-                        attempt = attempt + :nextAttempt,
-                        exit_code = coalesce(:exitCode, exit_code),
-                        deployed_url = coalesce(:url, deployed_url),
-                        error_json = coalesce(:error, error_json),
-                        superseded_by = coalesce(:supersededBy, superseded_by),
-                        owner_pid = case when :clearOwner then null else coalesce(:ownerPid, owner_pid) end,
-                        owner_started_at = case when :clearOwner then null
-                                                else coalesce(:ownerStart, owner_started_at) end,
-                        deployer_pgid = case when :clearOwner then null else deployer_pgid end
-                    where id = :id and status = :from""")
-                    .bind("to", to.wireName())
-                    .bind("from", from.wireName())
-                    .bind("id", id)
-                    .bind("at", t.at().toEpochMilli())
-                    // Going back to queued from an executing state starts a new attempt of the same run.
-                    .bind("nextAttempt", from.isExecuting() && to == RunStatus.QUEUED ? 1 : 0)
-                    .bind("exitCode", t.exitCode())
-                    .bind("url", t.deployedUrl())
-                    .bind("error", t.error() == null ? null : Json.write(t.error()))
-                    .bind("supersededBy", t.supersededBy())
-                    .bind("ownerPid", t.owner() == null ? null : t.owner().pid())
-                    .bind("ownerStart", t.owner() == null ? null : t.owner().startedAt().toEpochMilli())
-                    .bind("clearOwner", to.isTerminal())
-                    .execute();
-            if (updated == 0) {
-                throw new StaleTransitionException(id, from);
-            }
-            RunRows.insertEvent(h, id, from, to, t.at(), t.note());
-        });
+        jdbi.useTransaction(h -> moveWithin(h, id, from, to, t));
         return find(id).orElseThrow();
+    }
+
+    private static void moveWithin(org.jdbi.v3.core.Handle h, String id, RunStatus from, RunStatus to, Transition t) {
+        int updated = h.createUpdate("""
+                update runs set status = :to, updated_at = :at, version = version + 1,
+                    attempt = attempt + :nextAttempt,
+                    exit_code = coalesce(:exitCode, exit_code),
+                    deployed_url = coalesce(:url, deployed_url),
+                    error_json = coalesce(:error, error_json),
+                    superseded_by = coalesce(:supersededBy, superseded_by),
+                    owner_pid = case when :clearOwner then null else coalesce(:ownerPid, owner_pid) end,
+                    owner_started_at = case when :clearOwner then null
+                                            else coalesce(:ownerStart, owner_started_at) end,
+                    deployer_pgid = case when :clearOwner then null else deployer_pgid end
+                where id = :id and status = :from""")
+                .bind("to", to.wireName())
+                .bind("from", from.wireName())
+                .bind("id", id)
+                .bind("at", t.at().toEpochMilli())
+                // Going back to queued from an executing state starts a new attempt of the same run.
+                .bind("nextAttempt", from.isExecuting() && to == RunStatus.QUEUED ? 1 : 0)
+                .bind("exitCode", t.exitCode())
+                .bind("url", t.deployedUrl())
+                .bind("error", t.error() == null ? null : Json.write(t.error()))
+                .bind("supersededBy", t.supersededBy())
+                .bind("ownerPid", t.owner() == null ? null : t.owner().pid())
+                .bind("ownerStart", t.owner() == null ? null : t.owner().startedAt().toEpochMilli())
+                // A terminal run, or an interrupted attempt queued again, belongs to no process.
+                .bind("clearOwner", to.isTerminal() || (from.isExecuting() && to == RunStatus.QUEUED))
+                .execute();
+        if (updated == 0) {
+            throw new StaleTransitionException(id, from);
+        }
+        RunRows.insertEvent(h, id, from, to, t.at(), t.note());
     }
 
     @Override

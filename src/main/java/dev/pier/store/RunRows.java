@@ -1,6 +1,7 @@
 package dev.pier.store;
 
 import dev.pier.json.Json;
+import dev.pier.pipeline.Approval;
 import dev.pier.pipeline.DeploySignal;
 import dev.pier.pipeline.LogLine;
 import dev.pier.pipeline.Owner;
@@ -45,7 +46,21 @@ final class RunRows {
                 JdbcRunStore.steps(rs.getString("steps_json")),
                 Instant.ofEpochMilli(rs.getLong("created_at")),
                 Instant.ofEpochMilli(rs.getLong("updated_at")),
-                List.of());
+                List.of(),
+                rs.getInt("resolved") == 1,
+                approval(rs));
+    }
+
+    private static Approval approval(ResultSet rs) throws SQLException {
+        int required = rs.getInt("approval_required");
+        if (rs.wasNull()) {
+            return null;
+        }
+        long expires = rs.getLong("approval_expires_at");
+        Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
+        long approved = rs.getLong("approved_at");
+        Instant approvedAt = rs.wasNull() ? null : Instant.ofEpochMilli(approved);
+        return new Approval(required, expiresAt, approvedAt, List.of());
     }
 
     static Run withHistory(Handle h, Run run) {
@@ -58,9 +73,17 @@ final class RunRows {
                         Instant.ofEpochMilli(rs.getLong("at")),
                         rs.getString("note")))
                 .list();
-        return new Run(run.id(), run.app(), run.environment(), run.status(), run.attempt(), run.signal(),
-                run.release(), run.deployer(), run.owner(), run.deployerPid(), run.exitCode(), run.deployedUrl(),
-                run.error(), run.supersededBy(), run.steps(), run.createdAt(), run.updatedAt(), history);
+        Approval approval = run.approval();
+        if (approval != null) {
+            List<Approval.Decision> decisions = h.createQuery("""
+                            select approver, via, decision, at, comment from approvals where run_id = :id order by seq""")
+                    .bind("id", run.id())
+                    .map((rs, ctx) -> new Approval.Decision(rs.getString("approver"), rs.getString("via"),
+                            rs.getString("decision"), Instant.ofEpochMilli(rs.getLong("at")), rs.getString("comment")))
+                    .list();
+            approval = new Approval(approval.required(), approval.expiresAt(), approval.approvedAt(), decisions);
+        }
+        return run.withHistory(history, approval);
     }
 
     static void insertEvent(Handle h, String runId, RunStatus from, RunStatus to, Instant at, String note) {

@@ -7,6 +7,12 @@ record Action(String description) {
         return new Action(verb + " " + what + " " + preposition + " " + registry);
     }
 
+    /** The first word (push, fetch, list, …): a metric label with few values. */
+    String verb() {
+        int space = description.indexOf(' ');
+        return space < 0 ? description : description.substring(0, space);
+    }
+
     @Override
     public String toString() {
         return description;

@@ -23,10 +23,16 @@ public final class NodeRegistries implements DigestResolver, AutoCloseable {
     private final NodeConfig config;
     private final SecretResolver secrets;
     private final Map<String, RegistryClient> clients = new ConcurrentHashMap<>();
+    private final RequestListener listener;
 
     public NodeRegistries(NodeConfig config, SecretResolver secrets) {
+        this(config, secrets, RequestListener.NONE);
+    }
+
+    public NodeRegistries(NodeConfig config, SecretResolver secrets, RequestListener listener) {
         this.config = config;
         this.secrets = secrets;
+        this.listener = listener;
     }
 
     /** The client for a registry host, as references name it. */
@@ -58,7 +64,8 @@ public final class NodeRegistries implements DigestResolver, AutoCloseable {
             throw new IOException("registry " + spec.host() + ": " + e.getMessage());
         }
         RegistryClient.Builder builder = RegistryClient.builder(endpoint)
-                .allowTokenHosts(new HashSet<>(spec.tokenHosts()));
+                .allowTokenHosts(new HashSet<>(spec.tokenHosts()))
+                .listener(listener);
         if (spec.ratePerSecond() > 0) {
             builder.rateLimit(spec.ratePerSecond(), spec.rateBurst());
         }

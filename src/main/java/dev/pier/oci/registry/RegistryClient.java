@@ -57,7 +57,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
                 : TokenBucket.unlimited();
         this.watchdog = new StallWatchdog(b.requestTimeout);
         this.transport = new Transport(endpoint, http, b.retry, b.sleeper, b.clock, bucket, b.requestTimeout, watchdog,
-                new Authenticator.Settings(b.credentials, b.allowedTokenHosts));
+                new Authenticator.Settings(b.credentials, b.allowedTokenHosts), b.listener);
         this.pinger = new Pinger(transport);
         this.manifestGetter = new ManifestGetter(transport);
         this.manifestPusher = new ManifestPusher(transport);
@@ -180,6 +180,7 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         private int chunkSize = DEFAULT_CHUNK_SIZE;
         private int tagPageSize = 0;
         private boolean maintainReferrersTag = true;
+        private RequestListener listener = RequestListener.NONE;
 
         private Builder(RegistryEndpoint endpoint) {
             this.endpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -259,6 +260,11 @@ public final class RegistryClient implements ContentStore, AutoCloseable {
         /** Whether pushing a manifest with a subject updates the referrers tag where the API is missing (default on). */
         public Builder maintainReferrersTag(boolean maintain) {
             this.maintainReferrersTag = maintain;
+            return this;
+        }
+
+        public Builder listener(RequestListener l) {
+            this.listener = Objects.requireNonNull(l, "listener");
             return this;
         }
 

@@ -69,9 +69,12 @@ final class Transport {
     private final Duration requestTimeout;
     private final StallWatchdog watchdog;
     final Authenticator auth;
+    private final RequestListener listener;
 
     Transport(RegistryEndpoint endpoint, HttpClient http, RetryPolicy retry, Sleeper sleeper, Clock clock,
-              TokenBucket bucket, Duration requestTimeout, StallWatchdog watchdog, Authenticator.Settings authSettings) {
+              TokenBucket bucket, Duration requestTimeout, StallWatchdog watchdog, Authenticator.Settings authSettings,
+              RequestListener listener) {
+        this.listener = listener;
         this.endpoint = endpoint;
         this.http = http;
         this.retry = retry;
@@ -103,6 +106,7 @@ final class Transport {
                 Thread.currentThread().interrupt();
                 throw new InterruptedIOException("interrupted while trying to " + action);
             } catch (IOException e) {
+                listener.exchanged(endpoint.host(), action.verb(), 0);
                 if (request.retryable() && attempt < retry.maxAttempts()) {
                     pause(action, retry.backoff(attempt));
                     continue;
@@ -110,6 +114,7 @@ final class Transport {
                 throw RegistryErrors.unreachable(action, endpoint.host(), e, attempt);
             }
             int status = response.statusCode();
+            listener.exchanged(endpoint.host(), action.verb(), status);
             try (InputStream body = watchdog.guard(response.body())) {
                 if (expected.contains(status)) {
                     try {
