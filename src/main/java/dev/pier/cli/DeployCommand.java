@@ -61,6 +61,18 @@ final class DeployCommand implements Callable<Integer> {
     @Option(names = "--dry-run", description = "Validate and print the exact deployer commands; run nothing.")
     boolean dryRun;
 
+    @Option(names = "--server", paramLabel = "URL",
+            description = "Send the signal to this Pier server (or $PIER_SERVER) instead of deploying here; the token"
+                    + " comes from $PIER_TOKEN or --token-file. Follows the run and exits as a local deploy would.")
+    String server;
+
+    @Option(names = "--token-file", paramLabel = "FILE", description = "File holding the API token for --server.")
+    Path tokenFile;
+
+    @Option(names = "--no-wait", description = "With --server: print the run id once the server accepted the signal"
+            + " (exit 0) instead of following it.")
+    boolean noWait;
+
     @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json",
             description = "Result format on stdout; the live log always goes to stderr.")
     OutputFormat output;
@@ -76,6 +88,16 @@ final class DeployCommand implements Callable<Integer> {
             case "fail" -> IfBusy.FAIL;
             default -> throw new CliException(ExitCodes.INVALID, "--if-busy: must be wait or fail, got '" + ifBusy + "'");
         };
+        if (server != null || (ctx.env().get("PIER_SERVER") != null && config == null && !dryRun)) {
+            if (dryRun) {
+                throw new CliException(ExitCodes.INVALID, "--dry-run runs on the node: drop --server");
+            }
+            DeploySignal remote = new DeploySignal(app, env, chart, chartVersion, bundle, images, "api", ctx.user());
+            return new RemoteDeploy(ctx, ApiClient.of(ctx, server, tokenFile), output).deploy(remote, !noWait);
+        }
+        if (noWait) {
+            throw new CliException(ExitCodes.INVALID, "--no-wait needs --server: a local deploy runs in this process");
+        }
         NodeConfig cfg = ConfigCommand.load(ctx, config);
         DeploySignal signal = new DeploySignal(app, env, chart, chartVersion, bundle, images, "cli", ctx.user());
         try (Node node = Node.open(ctx, cfg)) {

@@ -45,18 +45,23 @@ final class Node implements AutoCloseable {
     private final NodeRegistries registries;
     private final Deployers deployers;
     private final RunRecovery recovery;
+    private final Database db;
 
     private Node(CliContext ctx, NodeConfig config) {
+        this(ctx, config, dev.pier.oci.registry.RequestListener.NONE);
+    }
+
+    private Node(CliContext ctx, NodeConfig config, dev.pier.oci.registry.RequestListener registryListener) {
         this.ctx = ctx;
         this.config = config;
         Path home = ctx.home();
-        Database db = Database.openSqlite(home);
+        this.db = Database.openSqlite(home);
         this.runs = new JdbcRunStore(db.jdbi());
         this.audit = new JdbcAuditLog(db.jdbi());
         this.locks = new FileEnvironmentLocks(home);
         this.recovery = new RunRecovery(runs, locks, processes, ctx.clock(), this::environment);
         this.registries = config == null ? null
-                : new NodeRegistries(config, new SecretResolver(config.secrets(), ctx.env()));
+                : new NodeRegistries(config, new SecretResolver(config.secrets(), ctx.env()), registryListener);
         this.deployers = registries == null ? Deployers.standard(new ProcessGroupRunner())
                 : Deployers.standard(new ProcessGroupRunner(), this::fetchChart);
     }
@@ -76,6 +81,11 @@ final class Node implements AutoCloseable {
     /** For commands that deploy: config and store. */
     static Node open(CliContext ctx, NodeConfig config) {
         return new Node(ctx, config);
+    }
+
+    /** For {@code pier server}: registry exchanges are reported to {@code listener} (metrics). */
+    static Node openServer(CliContext ctx, NodeConfig config, dev.pier.oci.registry.RequestListener listener) {
+        return new Node(ctx, config, listener);
     }
 
     /** For commands that only read runs: the config is used when one can be found, for orphan policies. */
@@ -112,7 +122,28 @@ final class Node implements AutoCloseable {
 
     DeployService deployService() {
         return new DeployService(runs, audit, locks, deployers::get, recovery, processes, ctx.clock(),
-                ctx.home().resolve("work"));
+                ctx.home().resolve("work"), dev.pier.gate.HttpCheckGate.standard(ctx.clock()));
+    }
+
+    dev.pier.intake.RunPreparation preparation() {
+        return new dev.pier.intake.RunPreparation(config, new ReleasePinner(Optional.ofNullable(registries)),
+                new SecretResolver(config.secrets(), ctx.env()));
+    }
+
+    FileEnvironmentLocks locks() {
+        return locks;
+    }
+
+    dev.pier.auth.Tokens tokens() {
+        return new dev.pier.auth.Tokens(new dev.pier.store.JdbcTokenStore(db.jdbi()), ctx.clock());
+    }
+
+    dev.pier.store.JdbcJtiLedger jtiLedger() {
+        return new dev.pier.store.JdbcJtiLedger(db.jdbi(), ctx.clock());
+    }
+
+    NodeConfig config() {
+        return config;
     }
 
     List<PlannedCommand> plan(ValidatedSignal v) {

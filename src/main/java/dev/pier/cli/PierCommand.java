@@ -10,7 +10,8 @@ import picocli.CommandLine.Option;
         description = "Pier: a self-hosted delivery controller. Takes deploy signals, resolves references, "
                 + "deploys through node-owned mechanisms and records every deploy as a durable run.",
         subcommands = {DeployCommand.class, RunsCommand.class, RunCommand.class, ConfigCommand.class,
-                ArtifactCommand.class, AuditCommand.class, DemoCommand.class},
+                ArtifactCommand.class, AuditCommand.class, DemoCommand.class, ServerCommand.class,
+                TokenCommand.class, DecideCommand.Approve.class, DecideCommand.Reject.class},
         footer = {"", ExitCodes.TABLE, "",
                 "Environment: PIER_HOME (default ~/.pier), PIER_CONFIG (default ./pier.yaml)."})
 public final class PierCommand {

@@ -11,14 +11,7 @@ final class SignalErrors {
 
     static int report(CliContext ctx, OutputFormat output, InvalidSignalException e) {
         if (output == OutputFormat.json) {
-            var root = Json.mapper().createObjectNode();
-            root.put("error", "invalid_signal");
-            root.put("message", e.getMessage());
-            var list = root.putArray("violations");
-            for (Violation v : e.violations()) {
-                list.addObject().put("argument", v.argument()).put("rule", v.rule()).put("message", v.message());
-            }
-            ctx.out().println(Json.writePretty(root));
+            ctx.out().println(Json.writePretty(dev.pier.json.ErrorJson.invalidSignal(e)));
         }
         ctx.err().println("pier: invalid signal; nothing was deployed:");
         for (Violation v : e.violations()) {

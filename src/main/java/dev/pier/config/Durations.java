@@ -7,7 +7,7 @@ import java.util.regex.Pattern;
 /** Durations as people write them in config and flags: {@code 90s}, {@code 10m}, {@code 1h30m}, or plain seconds. */
 public final class Durations {
 
-    private static final Pattern UNITS = Pattern.compile("(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
+    private static final Pattern UNITS = Pattern.compile("(?:(\\d+)d)?(?:(\\d+)h)?(?:(\\d+)m)?(?:(\\d+)s)?");
 
     private Durations() {}
 
@@ -18,9 +18,9 @@ public final class Durations {
         }
         Matcher m = UNITS.matcher(t);
         if (t.isEmpty() || !m.matches()) {
-            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 90s, 10m, 1h30m, 300)");
+            throw new IllegalArgumentException("'" + text + "' is not a duration (examples: 90s, 10m, 1h30m, 30d, 300)");
         }
-        return Duration.ofHours(group(m, 1)).plusMinutes(group(m, 2)).plusSeconds(group(m, 3));
+        return Duration.ofDays(group(m, 1)).plusHours(group(m, 2)).plusMinutes(group(m, 3)).plusSeconds(group(m, 4));
     }
 
     /** Go's duration syntax, as helm's {@code --timeout} takes it. */

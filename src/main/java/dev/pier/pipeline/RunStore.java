@@ -34,6 +34,9 @@ public interface RunStore {
 
     List<Run> list(RunQuery query);
 
+    /** How many runs are in each status. */
+    java.util.Map<RunStatus, Long> countByStatus();
+
     /** Runs that are not terminal, oldest first. */
     List<Run> unfinished();
 

@@ -172,6 +172,15 @@ public final class JdbcRunStore implements RunStore {
     }
 
     @Override
+    public java.util.Map<RunStatus, Long> countByStatus() {
+        java.util.Map<RunStatus, Long> counts = new java.util.EnumMap<>(RunStatus.class);
+        jdbi.useHandle(h -> h.createQuery("select status, count(*) as n from runs group by status")
+                .map((rs, ctx) -> java.util.Map.entry(RunStatus.fromWire(rs.getString("status")), rs.getLong("n")))
+                .forEach(e -> counts.put(e.getKey(), e.getValue())));
+        return counts;
+    }
+
+    @Override
     public List<Run> unfinished() {
         return jdbi.withHandle(h -> h.createQuery("""
                         select * from runs
