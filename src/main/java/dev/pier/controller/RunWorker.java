@@ -204,7 +204,17 @@ public final class RunWorker implements AutoCloseable {
                 return;
             }
             events.changed(claimed);
-            deploys.runClaimed(claimed, accepted, cancel, observer);
+            try {
+                deploys.runClaimed(claimed, accepted, cancel, observer);
+            } catch (RuntimeException e) {
+                // Never leave a claimed run deploying: a restart would not recover it while we live.
+                LOG.log(Level.ERROR, "run " + claimed.id() + " failed unexpectedly", e);
+                Run now = runs.find(claimed.id()).orElseThrow();
+                if (!now.status().isTerminal()) {
+                    events.changed(deploys.failClaimed(now, "internal", "deploy", "internal error: "
+                            + e.getClass().getSimpleName() + "; see the server log", observer));
+                }
+            }
         } catch (PreparationException e) {
             failQueued(run, e);
         } finally {

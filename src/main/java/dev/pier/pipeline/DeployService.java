@@ -168,9 +168,10 @@ public final class DeployService {
         Deployer deployer = deployers.apply(a.environment().deployer().type());
         RunLog log = new RunLog(run.id(), runs, Redactor.of(a.secrets().values()), observer, clock,
                 RunLog.DEFAULT_CAP_BYTES);
-        Path workDir = workDir(run.id());
+        Path workDir = workRoot.resolve(run.id());
         DeployOutcome outcome;
         try {
+            workDir = workDir(run.id());
             RunningContext context = new RunningContext(run.id(), runs, log, cancel, clock);
             outcome = deployer.deploy(new DeployRequest(run.id(), a.app().name(), a.environment(), a.release(),
                     workDir, a.secrets()), context);
@@ -265,6 +266,9 @@ public final class DeployService {
 
     private Path workDir(String runId) {
         Path dir = workRoot.resolve(runId);
+        if (Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+            deleteQuietly(dir); // left by an attempt a crash interrupted
+        }
         try {
             Files.createDirectories(workRoot);
             Files.createDirectory(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
