@@ -1,0 +1,112 @@
+package dev.pier.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.pier.pipeline.Approval;
+import dev.pier.pipeline.Release;
+import dev.pier.pipeline.Run;
+import dev.pier.pipeline.RunStatus;
+import dev.pier.pipeline.RunStore;
+import dev.pier.pipeline.RunStore.NewRun;
+import dev.pier.pipeline.RunStore.Transition;
+import java.nio.file.Path;
+import java.util.Map;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The server's queue in the store: supersede on enqueue, pinning, approval requests and decisions. */
+class ServerQueueStoreTest {
+
+    @TempDir
+    Path home;
+
+    JdbcRunStore store;
+
+    @BeforeEach
+    void open() {
+        store = new JdbcRunStore(Database.openSqlite(home).jdbi());
+    }
+
+    static NewRun queued(String id, String env, int second) {
+        NewRun r = JdbcRunStoreTest.newRun(id, env);
+        return new NewRun(r.id(), r.app(), r.environment(), r.signal(), r.release(), r.deployer(), null,
+                JdbcRunStoreTest.T0.plusSeconds(second));
+    }
+
+    @Test
+    void a_newer_signal_supersedes_older_runs_that_have_not_started_and_only_those() {
+        Run first = store.enqueue(queued("r1", "staging", 1)).run();
+        store.transition(first.id(), RunStatus.QUEUED, RunStatus.DEPLOYING,
+                Transition.at(JdbcRunStoreTest.T0.plusSeconds(2), "started").withOwner(
+                        new dev.pier.pipeline.Owner(7, JdbcRunStoreTest.T0)));
+        store.enqueue(queued("r2", "staging", 3));
+        store.enqueue(queued("other", "production", 4));
+        RunStore.Enqueued third = store.enqueue(queued("r3", "staging", 5));
+
+        assertThat(third.superseded()).containsExactly("r2");
+        assertThat(third.run().resolved()).isFalse();
+        Run r2 = store.find("r2").orElseThrow();
+        assertThat(r2.status()).isEqualTo(RunStatus.SUPERSEDED);
+        assertThat(r2.supersededBy()).isEqualTo("r3");
+        assertThat(r2.history()).extracting(h -> h.to()).containsExactly(RunStatus.QUEUED, RunStatus.SUPERSEDED);
+        assertThat(store.find("r1").orElseThrow().status()).as("an executing run is never superseded")
+                .isEqualTo(RunStatus.DEPLOYING);
+        assertThat(store.find("other").orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+    }
+
+    @Test
+    void pinning_is_recorded_only_while_the_run_is_still_queued() {
+        store.enqueue(queued("r1", "staging", 1));
+        Release pinned = new Release("pytoya", null, null, Map.of("api",
+                new Release.ArtifactRef("ghcr.io/acme/pytoya/api:1", "ghcr.io/acme/pytoya/api@sha256:" + "a".repeat(64),
+                        "sha256:" + "a".repeat(64), null)));
+
+        assertThat(store.resolve("r1", pinned)).isTrue();
+        assertThat(store.find("r1").orElseThrow().resolved()).isTrue();
+        store.enqueue(queued("r2", "staging", 2));
+        assertThat(store.resolve("r1", pinned)).as("superseded meanwhile").isFalse();
+    }
+
+    @Test
+    void an_approval_request_records_its_rule_and_each_decision_with_who_and_when() {
+        store.enqueue(queued("r1", "production", 1));
+        var at = JdbcRunStoreTest.T0.plusSeconds(2);
+        Run waiting = store.requestApproval("r1", 2, at.plusSeconds(3600), at);
+        assertThat(waiting.status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+        assertThat(waiting.approval().required()).isEqualTo(2);
+        assertThat(waiting.approval().expiresAt()).isEqualTo(at.plusSeconds(3600));
+
+        Run one = store.decide("r1", new Approval.Decision("bob", "token:tokb", "approve", at.plusSeconds(5), "lgtm"),
+                null, null);
+        assertThat(one.status()).isEqualTo(RunStatus.AWAITING_APPROVAL);
+        assertThat(one.approval().approvals()).isEqualTo(1);
+        Run two = store.decide("r1", new Approval.Decision("carol", "token:tokc", "approve", at.plusSeconds(6), null),
+                RunStatus.QUEUED, Transition.at(at.plusSeconds(6), "approved"));
+        assertThat(two.status()).isEqualTo(RunStatus.QUEUED);
+        assertThat(two.approval().approvedAt()).isEqualTo(at.plusSeconds(6));
+        assertThat(two.approval().decisions()).extracting(Approval.Decision::approver).containsExactly("bob", "carol");
+        assertThat(two.approval().decisions().get(0).comment()).isEqualTo("lgtm");
+
+        assertThatThrownBy(() -> store.decide("r1", new Approval.Decision("dave", "token:tokd", "approve",
+                at.plusSeconds(7), null), null, null)).isInstanceOf(RunStore.StaleTransitionException.class);
+        assertThat(store.find("r1").orElseThrow().approval().decisions()).as("a refused decision is not recorded")
+                .hasSize(2);
+    }
+
+    @Test
+    void an_interrupted_attempt_queued_again_belongs_to_no_process_and_counts_a_new_attempt() {
+        store.enqueue(queued("r1", "staging", 1));
+        store.transition("r1", RunStatus.QUEUED, RunStatus.DEPLOYING, Transition.at(JdbcRunStoreTest.T0, "go")
+                .withOwner(new dev.pier.pipeline.Owner(7, JdbcRunStoreTest.T0)));
+        store.recordDeployerProcess("r1", 77L);
+
+        Run again = store.transition("r1", RunStatus.DEPLOYING, RunStatus.QUEUED,
+                Transition.at(JdbcRunStoreTest.T0, "interrupted; attempt 2 queued"));
+
+        assertThat(again.attempt()).isEqualTo(2);
+        assertThat(again.owner()).isNull();
+        assertThat(again.deployerPid()).isNull();
+    }
+}
