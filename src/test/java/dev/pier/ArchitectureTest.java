@@ -29,9 +29,27 @@ class ArchitectureTest {
     }
 
     @Test
+    void the_controller_and_token_logic_know_no_http_server_jdbc_or_processes() {
+        noClasses().that().resideInAnyPackage("dev.pier.controller..", "dev.pier.auth")
+                .should().dependOnClassesThat().resideInAnyPackage("java.sql..", "org.jdbi..", "io.javalin..",
+                        "jakarta.servlet..", "picocli..", "dev.pier.store..", "dev.pier.server..", "dev.pier.cli..")
+                .orShould().dependOnClassesThat().belongToAnyOf(ProcessBuilder.class, Process.class)
+                .check(PIER);
+    }
+
+    @Test
+    void only_the_server_package_speaks_javalin() {
+        noClasses().that().resideOutsideOfPackage("dev.pier.server..")
+                .should().dependOnClassesThat().resideInAnyPackage("io.javalin..", "jakarta.servlet..",
+                        "org.eclipse.jetty..")
+                .check(PIER);
+    }
+
+    @Test
     void adapters_do_not_reach_into_the_command_line() {
         noClasses().that().resideInAnyPackage("dev.pier.store..", "dev.pier.deploy..", "dev.pier.config..",
-                        "dev.pier.intake..")
+                        "dev.pier.intake..", "dev.pier.server..", "dev.pier.controller..", "dev.pier.auth..",
+                        "dev.pier.notify..", "dev.pier.gate..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.pier.cli..", "picocli..")
                 .check(PIER);
     }
