@@ -68,6 +68,7 @@ final class RemoteDeploy {
                             + r.status() + "): " + r.message());
                 }
                 run = r.body();
+                after = printLog(id, after);
                 String status = run.path("status_label").asText();
                 if (!status.equals(lastStatus)) {
                     ctx.err().println("pier: run " + id + " is " + status);
@@ -75,7 +76,6 @@ final class RemoteDeploy {
                     lastStatus = status;
                 }
                 if (run.path("terminal").asBoolean()) {
-                    printLog(id, after);
                     break;
                 }
                 if (stop.isCancelled()) {
