@@ -15,6 +15,21 @@ public sealed interface DeployerSpec {
     /** Environment for the deployer process: literal (Mustache-templated) values or secret references. */
     Map<String, EnvValue> env();
 
+    /**
+     * Every node secret this deployer needs at deploy time. Only these are resolved for a run, handed to the
+     * deployer in {@code DeployRequest.secrets()}, and masked in its log. Deployers that take secrets outside
+     * {@link #env()} (a token, an HMAC key) add theirs.
+     */
+    default java.util.Set<String> secretNames() {
+        java.util.Set<String> names = new java.util.LinkedHashSet<>();
+        env().values().forEach(v -> {
+            if (v instanceof EnvValue.Secret s) {
+                names.add(s.name());
+            }
+        });
+        return names;
+    }
+
     /** A value in a deployer's environment. */
     sealed interface EnvValue {
         record Literal(String template) implements EnvValue {}

@@ -60,13 +60,7 @@ public final class SignalIntake {
     }
 
     static Set<String> referencedSecrets(EnvironmentSpec env) {
-        Set<String> names = new LinkedHashSet<>();
-        env.deployer().env().values().forEach(v -> {
-            if (v instanceof DeployerSpec.EnvValue.Secret s) {
-                names.add(s.name());
-            }
-        });
-        return names;
+        return env.deployer().secretNames();
     }
 
     // Audit rows keep what was refused, bounded, without control characters that would forge log lines.
