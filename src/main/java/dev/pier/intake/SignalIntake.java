@@ -1,7 +1,6 @@
 package dev.pier.intake;
 
 import dev.pier.config.ConfigException;
-import dev.pier.config.DeployerSpec;
 import dev.pier.config.EnvironmentSpec;
 import dev.pier.config.NodeConfig;
 import dev.pier.pipeline.Accepted;
@@ -13,7 +12,6 @@ import dev.pier.signal.InvalidSignalException;
 import dev.pier.signal.SignalValidator;
 import dev.pier.signal.ValidatedSignal;
 import java.time.Clock;
-import java.util.LinkedHashSet;
 import java.util.Set;
 
 /**

@@ -53,6 +53,11 @@ public final class PierServer implements AutoCloseable {
                 if (!ready.get()) {
                     throw new ApiException(503, "not_ready", "the server is starting or shutting down");
                 }
+                try {
+                    p.runs().countByStatus(); // the store answers
+                } catch (RuntimeException e) {
+                    throw new ApiException(503, "not_ready", "the store does not answer: " + e.getClass().getSimpleName());
+                }
                 send(ctx, 200, Json.mapper().createObjectNode().put("status", "ready"));
             });
             cfg.routes.get("/metrics", ctx -> ctx.contentType("text/plain; version=0.0.4; charset=utf-8")
