@@ -183,8 +183,20 @@ public final class RunWorker implements AutoCloseable {
         });
     }
 
+    /**
+     * Recovers what dead processes left unfinished in an environment and announces the runs it changed, and only
+     * those: announcing a run again would send its notification again and count it in the metrics again.
+     */
+    private void recoverAndAnnounce(String app, String env) {
+        Map<String, RunStatus> before = new java.util.HashMap<>();
+        runs.unfinished().stream().filter(r -> r.app().equals(app) && r.environment().equals(env))
+                .forEach(r -> before.put(r.id(), r.status()));
+        recovery.recoverEnvironment(app, env, true, observer);
+        before.forEach((id, status) -> runs.find(id).filter(r -> r.status() != status).ifPresent(events::changed));
+    }
+
     private void execute(Run queued) {
-        recovery.recoverEnvironment(queued.app(), queued.environment(), true, observer);
+        recoverAndAnnounce(queued.app(), queued.environment());
         Run run = runs.find(queued.id()).orElseThrow();
         if (run.status() != RunStatus.QUEUED || run.owner() != null) {
             return; // superseded or cancelled while it waited
@@ -283,9 +295,8 @@ public final class RunWorker implements AutoCloseable {
             }
             submit(key, () -> {
                 try (EnvironmentLocks.Lease held = lease.get()) {
-                    recovery.recoverEnvironment(parts[0], parts[1], true, observer);
+                    recoverAndAnnounce(parts[0], parts[1]);
                 }
-                runs.list(new RunStore.RunQuery(parts[0], parts[1], null, 5)).forEach(events::changed);
             });
         }
     }

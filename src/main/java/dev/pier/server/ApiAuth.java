@@ -109,6 +109,27 @@ public final class ApiAuth {
         };
     }
 
+    /**
+     * Before an OIDC caller learns why its signal is invalid: its token must verify, without being spent, against
+     * the policy of the environment the signal names. Violations name configured apps, environments, registries
+     * and organisations; a bearer that merely has the shape of a JWT must learn none of them. API tokens were
+     * verified by {@link #identify}.
+     */
+    void requireVerifiedSignaller(Caller caller, String app, String env) {
+        if (!(caller instanceof Caller.Oidc o)) {
+            return;
+        }
+        String target = env != null ? env : config.app(app == null ? "" : app)
+                .filter(a -> a.environments().size() == 1)
+                .map(a -> a.environments().keySet().iterator().next()).orElse(null);
+        if (app == null || target == null || config.app(app).flatMap(a -> a.environment(target)).isEmpty()) {
+            throw ApiException.unauthorized("OIDC token not checked: it is checked against the oidc: policy of the"
+                    + " environment the signal names, and this signal names none that is configured (check app"
+                    + " and env)");
+        }
+        oidc(reads, o.jwt(), app, target);
+    }
+
     Optional<Principal> known(Caller caller) {
         return caller instanceof Caller.Known k ? Optional.of(k.principal()) : Optional.empty();
     }

@@ -65,12 +65,21 @@ final class RunsApi {
             }
         }
         int limit = intParam(ctx.queryParam("limit"), 50, 500, "limit");
-        List<Run> found = runs.list(new RunStore.RunQuery(ctx.queryParam("app"), ctx.queryParam("env"), status,
-                limit));
+        int want = limit <= 0 ? 50 : limit;
+        // The newest `want` runs the caller sees: runs it may not see must not use up the page, so look further
+        // back until the page is full or the store has no more.
+        List<Run> visible;
+        for (int fetch = want; ; fetch = (int) Math.min(Integer.MAX_VALUE, fetch * 4L)) {
+            List<Run> found = runs.list(new RunStore.RunQuery(ctx.queryParam("app"), ctx.queryParam("env"), status,
+                    fetch));
+            visible = found.stream().filter(r -> p.sees(r.app(), r.environment())).limit(want).toList();
+            if (visible.size() >= want || found.size() < fetch || fetch == Integer.MAX_VALUE) {
+                break;
+            }
+        }
         ObjectNode out = Json.mapper().createObjectNode();
         ArrayNode list = out.putArray("runs");
-        found.stream().filter(r -> p.sees(r.app(), r.environment()))
-                .forEach(r -> list.add(RunJson.of(r, null, runUrl.apply(r.id()))));
+        visible.forEach(r -> list.add(RunJson.of(r, null, runUrl.apply(r.id()))));
         PierServer.send(ctx, 200, out);
     }
 

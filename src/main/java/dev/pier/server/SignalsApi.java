@@ -58,6 +58,12 @@ final class SignalsApi {
         try {
             v = intake.validate(raw);
         } catch (InvalidSignalException e) {
+            try {
+                auth.requireVerifiedSignaller(caller, raw.app(), raw.environment());
+            } catch (ApiException refused) {
+                metrics.signal(refused.status() == 403 ? "forbidden" : "unauthorized");
+                throw refused;
+            }
             metrics.signal("invalid");
             throw new ApiException(400, ErrorJson.invalidSignal(e));
         }
