@@ -117,7 +117,9 @@ final class ArgoCdRun {
                 }
                 last = e.getMessage();
             } catch (HttpTimeoutException e) {
-                last = "no answer within " + Math.max(1, limit.toSeconds()) + "s";
+                if (limit.equals(REQUEST_TIMEOUT) || last.equals("no status read yet")) { // else the deadline cut it
+                    last = "no answer within " + ControllerHttp.seconds(limit) + "s";
+                }
             } catch (IOException e) {
                 last = describe(e);
             } catch (CancelledException e) {
@@ -179,9 +181,9 @@ final class ArgoCdRun {
                 if (retry != Retry.ALWAYS) {
                     context.stepEnded(index, null, "timed_out");
                     throw new Stop(new DeployOutcome.Failed("timed_out", name, null, "Argo CD did not answer "
-                            + method + " " + url + " within " + Math.max(1, limit.toSeconds()) + "s"));
+                            + method + " " + url + " within " + ControllerHttp.seconds(limit) + "s"));
                 }
-                last = "no answer within " + Math.max(1, limit.toSeconds()) + "s";
+                last = "no answer within " + ControllerHttp.seconds(limit) + "s";
             } catch (IOException e) {
                 if (retry != Retry.ALWAYS && !(e instanceof ConnectException)) {
                     context.stepEnded(index, null, "failed");

@@ -85,7 +85,7 @@ public final class ControllerHttp {
             return new Answer(r.statusCode(), r.headers(), new String(r.body(), StandardCharsets.UTF_8));
         } catch (TimeoutException e) {
             f.cancel(true);
-            throw new HttpTimeoutException("no complete answer within " + timeout.toSeconds() + "s");
+            throw new HttpTimeoutException("no complete answer within " + seconds(timeout) + "s");
         } catch (java.util.concurrent.CancellationException e) {
             throw new CancelledException(cancellation.reason());
         } catch (ExecutionException e) {
@@ -122,6 +122,11 @@ public final class ControllerHttp {
 
     private static int port(URI u) {
         return u.getPort() != -1 ? u.getPort() : "https".equalsIgnoreCase(u.getScheme()) ? 443 : 80;
+    }
+
+    /** Whole seconds, rounded up, for messages: a 1.99 s limit is "2s". */
+    public static long seconds(Duration d) {
+        return Math.max(1, (d.toMillis() + 999) / 1000);
     }
 
     /** A message from a controller, cut to one short line, for logs and error summaries. */

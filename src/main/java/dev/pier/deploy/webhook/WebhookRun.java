@@ -45,7 +45,7 @@ final class WebhookRun {
         } catch (HttpTimeoutException e) {
             context.stepEnded(index, null, "timed_out");
             return new DeployOutcome.Failed("timed_out", step, null, host + " did not answer the deploy POST within "
-                    + Math.max(1, limit.toSeconds()) + "s; nothing says whether it deployed");
+                    + ControllerHttp.seconds(limit) + "s; nothing says whether it deployed");
         } catch (IOException e) {
             context.stepEnded(index, null, "failed");
             return failed(step, "cannot reach " + spec.url() + ": " + e.getClass().getSimpleName()
@@ -125,7 +125,9 @@ final class WebhookRun {
                     last = "answered " + a.status() + " " + ControllerStatus.messageOf(a.body());
                 }
             } catch (HttpTimeoutException e) {
-                last = "no answer within " + Math.max(1, limit.toSeconds()) + "s";
+                if (limit.equals(REQUEST_TIMEOUT) || last.equals("no answer yet")) { // else the deadline cut it short
+                    last = "no answer within " + ControllerHttp.seconds(limit) + "s";
+                }
             } catch (IOException e) {
                 last = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
             } catch (CancelledException e) {
