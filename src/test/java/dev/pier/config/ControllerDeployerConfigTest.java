@@ -65,6 +65,20 @@ class ControllerDeployerConfigTest {
     }
 
     @Test
+    void the_example_maps_staging_and_preview_to_lightway_and_production_to_argo_cd() throws Exception {
+        NodeConfig cfg = ConfigLoader.load(ConfigLoaderTest.EXAMPLES.resolve("lightway-argocd/pier.yaml"));
+
+        AppSpec app = cfg.app("pytoya").orElseThrow();
+        var staging = (DeployerSpec.Webhook) app.environment("staging").orElseThrow().deployer();
+        var preview = (DeployerSpec.Webhook) app.environment("preview").orElseThrow().deployer();
+        var production = (DeployerSpec.ArgoCd) app.environment("production").orElseThrow().deployer();
+        assertThat(staging.status()).isEqualTo(DeployerSpec.Webhook.StatusMode.POLL);
+        assertThat(preview.status()).isEqualTo(DeployerSpec.Webhook.StatusMode.CALLBACK);
+        assertThat(production.imageValues()).containsOnlyKeys("api", "web", "worker");
+        assertThat(cfg.server().publicUrl()).hasHost("pier.acme.example");
+    }
+
+    @Test
     void plain_http_is_refused_except_to_loopback_or_when_insecure() throws Exception {
         assertThatThrownBy(() -> deployer("""
                 {type: argocd, server: 'http://argocd.internal', application: a, token: {secret: argocd_token},
