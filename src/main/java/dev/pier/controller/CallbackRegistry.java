@@ -25,32 +25,43 @@ public final class CallbackRegistry implements RunCallbacks {
     }
 
     @Override
-    public Optional<Waiting> open(String runId) {
+    public Optional<Waiting> open(String runId, String delivery) {
         Function<String, String> u = urls;
         if (u == null) {
             return Optional.empty();
         }
-        Inbox inbox = new Inbox(runId, u.apply(runId));
+        Inbox inbox = new Inbox(runId, delivery, u.apply(runId));
         if (waiting.putIfAbsent(runId, inbox) != null) {
             throw new IllegalStateException("run " + runId + " already waits for a callback");
         }
         return Optional.of(inbox);
     }
 
-    /** Hands a verified callback to the run's deployer; false when the run does not wait for one. */
-    public boolean deliver(String runId, Callback callback) {
+    public enum Delivery { DELIVERED, NOT_WAITING, OTHER_DELIVERY }
+
+    /** Hands a verified callback that answers {@code delivery} to the run's deployer. */
+    public Delivery deliver(String runId, String delivery, Callback callback) {
         Inbox inbox = waiting.get(runId);
-        return inbox != null && inbox.queue.offer(Optional.of(callback));
+        if (inbox == null) {
+            return Delivery.NOT_WAITING;
+        }
+        if (!inbox.delivery.equals(delivery)) {
+            return Delivery.OTHER_DELIVERY;
+        }
+        inbox.queue.offer(Optional.of(callback));
+        return Delivery.DELIVERED;
     }
 
     private final class Inbox implements Waiting {
         private final String runId;
+        private final String delivery;
         private final String url;
         // empty = woken
         private final BlockingQueue<Optional<Callback>> queue = new LinkedBlockingQueue<>();
 
-        Inbox(String runId, String url) {
+        Inbox(String runId, String delivery, String url) {
             this.runId = runId;
+            this.delivery = delivery;
             this.url = url;
         }
 

@@ -10,10 +10,14 @@ import java.util.Optional;
  */
 public interface RunCallbacks {
 
-    RunCallbacks NONE = runId -> Optional.empty();
+    RunCallbacks NONE = (runId, delivery) -> Optional.empty();
 
-    /** Starts waiting for callbacks to the run; empty when this process cannot receive them. */
-    Optional<Waiting> open(String runId);
+    /**
+     * Starts waiting for callbacks that answer {@code delivery} (the id of the request the deployer is about to
+     * send), so a callback meant for an earlier attempt of the same run is refused; empty when this process
+     * cannot receive callbacks.
+     */
+    Optional<Waiting> open(String runId, String delivery);
 
     /** One run's wait. Closing it ends the wait: later callbacks are refused as not waiting. */
     interface Waiting extends AutoCloseable {

@@ -11,6 +11,7 @@ import dev.pier.pipeline.Run;
 import dev.pier.pipeline.RunCallbacks;
 import dev.pier.pipeline.RunStore;
 import io.javalin.http.Context;
+import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -24,8 +25,9 @@ import java.util.function.Function;
 /**
  * {@code POST /api/v1/runs/{id}/callback}: a deploy controller reports the outcome of a webhook deploy. No bearer
  * token: the request is signed like Pier's own, {@code X-Pier-Signature: sha256=HMAC(secret, timestamp + "." +
- * body)}, with the environment's webhook secret. The body names the run, so a callback cannot be replayed to another
- * run; a timestamp outside the window and a signature already seen are refused, so it cannot be replayed at all.
+ * body)}, with the environment's webhook secret. The body names the run and the delivery (Pier's POST) it answers,
+ * so it cannot be replayed to another run or to a later attempt of the same one; a timestamp outside the window and a
+ * signature already seen are refused, so it cannot be replayed at all.
  */
 public final class CallbacksApi {
 
@@ -54,7 +56,7 @@ public final class CallbacksApi {
         Run run = runs.find(id).orElseThrow(() -> ApiException.notFound("no run " + id));
         DeployerSpec.Webhook hook = webhook(run).orElseThrow(() -> new ApiException(409, "not_waiting", "run " + id
                 + " does not deploy through a webhook with status: callback"));
-        String body = ctx.body();
+        String body = new String(ctx.bodyAsBytes(), StandardCharsets.UTF_8); // the bytes as signed
         Instant at = verify(ctx.header("X-Pier-Timestamp"), ctx.header("X-Pier-Signature"), body, hook);
         JsonNode n;
         try {
@@ -63,8 +65,9 @@ public final class CallbacksApi {
             throw ApiException.badRequest("the body must be a JSON object: {\"run_id\", \"status\", \"message\","
                     + " \"deployed_url\"}");
         }
-        if (n == null || !n.isObject() || !id.equals(n.path("run_id").asText(null))) {
-            throw ApiException.badRequest("the signed body must name this run: {\"run_id\": \"" + id + "\", …}");
+        if (n == null || !n.isObject() || !id.equals(n.path("run_id").asText(null)) || text(n, "delivery") == null) {
+            throw ApiException.badRequest("the signed body must name this run and the delivery it answers: "
+                    + "{\"run_id\": \"" + id + "\", \"delivery\": \"<delivery of Pier's POST>\", \"status\": …}");
         }
         String status = n.path("status").asText("");
         if (!STATUSES.contains(status)) {
@@ -75,9 +78,12 @@ public final class CallbacksApi {
         }
         forgetExpired();
         RunCallbacks.Callback cb = new RunCallbacks.Callback(status, text(n, "message"), text(n, "deployed_url"));
-        if (!callbacks.deliver(id, cb)) {
-            throw new ApiException(409, "not_waiting", "run " + id + " is not waiting for a callback (it is "
-                    + run.statusLabel() + ")");
+        switch (callbacks.deliver(id, text(n, "delivery"), cb)) {
+            case NOT_WAITING -> throw new ApiException(409, "not_waiting", "run " + id + " is not waiting for a"
+                    + " callback (it is " + run.statusLabel() + ")");
+            case OTHER_DELIVERY -> throw new ApiException(409, "other_delivery", "run " + id + " waits for a"
+                    + " callback to another delivery (this one answers an earlier attempt)");
+            case DELIVERED -> { }
         }
         PierServer.send(ctx, 200, Json.mapper().createObjectNode().put("run_id", id).put("accepted", status));
     }

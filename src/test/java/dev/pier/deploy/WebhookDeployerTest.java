@@ -222,17 +222,20 @@ class WebhookDeployerTest {
         DeployRequest request = request(spec(lightway.url(), StatusMode.CALLBACK, Duration.ofSeconds(20)), KEY);
         CompletableFuture<DeployOutcome> running = CompletableFuture.supplyAsync(() -> deployer.deploy(request, ctx));
         await().atMost(Duration.ofSeconds(10)).until(() -> !lightway.received("POST").isEmpty());
-        assertThat(lightway.received("POST").get(0).json().path("callback_url").asText())
-                .isEqualTo("https://pier.test/api/v1/runs/run-42/callback");
+        JsonNode posted = lightway.received("POST").get(0).json();
+        assertThat(posted.path("callback_url").asText()).isEqualTo("https://pier.test/api/v1/runs/run-42/callback");
+        String delivery = posted.path("delivery").asText();
 
-        await().atMost(Duration.ofSeconds(10)).until(() -> registry.deliver("run-42",
-                new RunCallbacks.Callback("running", "rolling out", null)));
-        registry.deliver("run-42", new RunCallbacks.Callback("succeeded", "done", "https://pytoya.acme.example"));
+        assertThat(registry.deliver("run-42", "an-earlier-attempt", new RunCallbacks.Callback("succeeded", "old", null)))
+                .isEqualTo(CallbackRegistry.Delivery.OTHER_DELIVERY);
+        assertThat(registry.deliver("run-42", delivery, new RunCallbacks.Callback("running", "rolling out", null)))
+                .isEqualTo(CallbackRegistry.Delivery.DELIVERED);
+        registry.deliver("run-42", delivery, new RunCallbacks.Callback("succeeded", "done", "https://pytoya.acme.example"));
 
         assertThat(running.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(DeployOutcome.Succeeded.class,
                 s -> assertThat(s.deployedUrl()).isEqualTo("https://pytoya.acme.example"));
-        assertThat(registry.deliver("run-42", new RunCallbacks.Callback("failed", "late", null)))
-                .as("the wait closed with the deploy").isFalse();
+        assertThat(registry.deliver("run-42", delivery, new RunCallbacks.Callback("failed", "late", null)))
+                .as("the wait closed with the deploy").isEqualTo(CallbackRegistry.Delivery.NOT_WAITING);
         assertThat(ctx.all()).contains("callback: running: rolling out");
     }
 

@@ -66,8 +66,9 @@ class WebhookCallbackIT {
         assertThat(callback).isEqualTo(base.resolve("/api/v1/runs/" + id + "/callback"));
         assertThat(delivered.path("run_id").asText()).isEqualTo(id);
 
+        String delivery = delivered.path("delivery").asText();
         String now = Long.toString(Instant.now().getEpochSecond());
-        String running = "{\"run_id\": \"" + id + "\", \"status\": \"running\", \"message\": \"2 of 3 pods\"}";
+        String running = body(id, delivery, "\"status\": \"running\", \"message\": \"2 of 3 pods\"");
         assertThat(callback(callback, now, running, "sha256=" + "0".repeat(64)).statusCode()).isEqualTo(401);
         String stale = Long.toString(Instant.now().minusSeconds(600).getEpochSecond());
         HttpResponse<String> old = callback(callback, stale, running, Hmac.sign(KEY, stale, running));
@@ -76,6 +77,10 @@ class WebhookCallbackIT {
         String otherRun = running.replace(id, "01HZZZZZZZZZZZZZZZZZZZZZZZ");
         assertThat(callback(callback, now, otherRun, Hmac.sign(KEY, now, otherRun)).statusCode())
                 .as("a signed body for another run").isEqualTo(400);
+        String earlier = body(id, "delivery-of-an-earlier-attempt", "\"status\": \"succeeded\"");
+        HttpResponse<String> wrongAttempt = callback(callback, now, earlier, Hmac.sign(KEY, now, earlier));
+        assertThat(wrongAttempt.statusCode()).isEqualTo(409);
+        assertThat(wrongAttempt.body()).contains("another delivery");
 
         String signature = Hmac.sign(KEY, now, running);
         assertThat(callback(callback, now, running, signature).statusCode()).isEqualTo(200);
@@ -84,7 +89,7 @@ class WebhookCallbackIT {
         assertThat(replay.body()).contains("replayed");
         assertThat(run(id).path("status").asText()).isEqualTo("deploying");
 
-        String done = "{\"run_id\": \"" + id + "\", \"status\": \"succeeded\", \"deployed_url\": \"https://demo.acme.example\"}";
+        String done = body(id, delivery, "\"status\": \"succeeded\", \"deployed_url\": \"https://demo.acme.example\"");
         assertThat(callback(callback, now, done, Hmac.sign(KEY, now, done)).statusCode()).isEqualTo(200);
         await("the run to succeed").atMost(DEADLINE).until(() -> run(id).path("terminal").asBoolean());
         JsonNode finished = run(id);
@@ -92,7 +97,7 @@ class WebhookCallbackIT {
         assertThat(finished.at("/result/deployed_url").asText()).isEqualTo("https://demo.acme.example");
         assertThat(finished.toString()).contains("callback: running: 2 of 3 pods");
 
-        String late = "{\"run_id\": \"" + id + "\", \"status\": \"failed\"}";
+        String late = body(id, delivery, "\"status\": \"failed\"");
         HttpResponse<String> notWaiting = callback(callback, now, late, Hmac.sign(KEY, now, late));
         assertThat(notWaiting.statusCode()).isEqualTo(409);
         assertThat(notWaiting.body()).contains("not waiting");
@@ -161,6 +166,10 @@ class WebhookCallbackIT {
                         "{\"app\":\"demo\",\"env\":\"production\",\"images\":{\"app\":\"ghcr.io/acme/demo/app:1.0.0\"}}")));
         assertThat(r.statusCode()).as(r.body()).isEqualTo(202);
         return JSON.readTree(r.body()).get("run_id").asText();
+    }
+
+    private static String body(String run, String delivery, String fields) {
+        return "{\"run_id\": \"" + run + "\", \"delivery\": \"" + delivery + "\", " + fields + "}";
     }
 
     /** A callback as the receiver sends it: no bearer token, only the signature. */

@@ -1,5 +1,6 @@
 package dev.pier.deploy.http;
 
+import dev.pier.http.CappedBody;
 import dev.pier.pipeline.Cancellation;
 import dev.pier.pipeline.CancelledException;
 import java.io.IOException;
@@ -22,10 +23,12 @@ import java.util.concurrent.atomic.AtomicReference;
 /**
  * HTTP for one run of a deployer that drives another controller. Every exchange is bounded by a timeout that
  * covers the whole answer (not only its headers), aborted at once when the run is cancelled, and read up to
- * {@value CappedBody#MAX_BYTES} bytes. Redirects are never followed: they would carry a token or a signature to
+ * {@value #MAX_BODY} bytes. Redirects are never followed: they would carry a token or a signature to
  * wherever the answer points.
  */
 public final class ControllerHttp {
+
+    public static final int MAX_BODY = 1 << 20;
 
     private final HttpClient http;
     private final Cancellation cancellation;
@@ -75,7 +78,7 @@ public final class ControllerHttp {
     public Answer send(HttpRequest.Builder request, Duration timeout) throws IOException, CancelledException {
         cancellation.throwIfCancelled();
         CompletableFuture<HttpResponse<byte[]>> f = http.sendAsync(request.timeout(timeout).build(),
-                info -> new CappedBody());
+                info -> new CappedBody(MAX_BODY));
         inFlight.set(f);
         if (cancellation.isCancelled()) {
             f.cancel(true);

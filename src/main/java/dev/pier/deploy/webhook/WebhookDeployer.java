@@ -67,9 +67,10 @@ public final class WebhookDeployer implements Deployer {
             return new DeployOutcome.Failed("not_started", "webhook", null, "secret '" + spec.secret()
                     + "' was not provided to this run");
         }
+        String delivery = UUID.randomUUID().toString();
         Optional<RunCallbacks.Waiting> waiting = Optional.empty();
         if (spec.status() == DeployerSpec.Webhook.StatusMode.CALLBACK) {
-            waiting = callbacks.open(request.runId());
+            waiting = callbacks.open(request.runId(), delivery);
             if (waiting.isEmpty()) {
                 return new DeployOutcome.Failed("not_started", "webhook", null, "status: callback needs pier"
                         + " server, which receives the controller's callback; a local pier deploy cannot");
@@ -80,7 +81,6 @@ public final class WebhookDeployer implements Deployer {
         }
         try {
             byte[] body;
-            String delivery = UUID.randomUUID().toString();
             try {
                 body = JSON.writeValueAsBytes(payload(request, delivery, waiting.map(RunCallbacks.Waiting::url)));
             } catch (java.io.IOException e) {
