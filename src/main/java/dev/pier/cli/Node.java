@@ -3,6 +3,8 @@ package dev.pier.cli;
 import dev.pier.config.EnvironmentSpec;
 import dev.pier.config.NodeConfig;
 import dev.pier.deploy.Deployers;
+import dev.pier.deploy.argocd.ArgoCdDeployer;
+import dev.pier.deploy.webhook.WebhookDeployer;
 import dev.pier.deploy.OsProcessControl;
 import dev.pier.deploy.ProcessGroupRunner;
 import dev.pier.intake.ReleasePinner;
@@ -48,10 +50,11 @@ final class Node implements AutoCloseable {
     private final Database db;
 
     private Node(CliContext ctx, NodeConfig config) {
-        this(ctx, config, dev.pier.oci.registry.RequestListener.NONE);
+        this(ctx, config, dev.pier.oci.registry.RequestListener.NONE, dev.pier.pipeline.RunCallbacks.NONE);
     }
 
-    private Node(CliContext ctx, NodeConfig config, dev.pier.oci.registry.RequestListener registryListener) {
+    private Node(CliContext ctx, NodeConfig config, dev.pier.oci.registry.RequestListener registryListener,
+                 dev.pier.pipeline.RunCallbacks callbacks) {
         this.ctx = ctx;
         this.config = config;
         Path home = ctx.home();
@@ -62,8 +65,9 @@ final class Node implements AutoCloseable {
         this.recovery = new RunRecovery(runs, locks, processes, ctx.clock(), this::environment);
         this.registries = config == null ? null
                 : new NodeRegistries(config, new SecretResolver(config.secrets(), ctx.env()), registryListener);
-        this.deployers = registries == null ? Deployers.standard(new ProcessGroupRunner())
-                : Deployers.standard(new ProcessGroupRunner(), this::fetchChart);
+        this.deployers = (registries == null ? Deployers.standard(new ProcessGroupRunner())
+                : Deployers.standard(new ProcessGroupRunner(), this::fetchChart))
+                .with(new WebhookDeployer(callbacks), new ArgoCdDeployer());
     }
 
     // Digest-pinned charts come from the registry by digest, verified, into the run's work directory.
@@ -83,9 +87,13 @@ final class Node implements AutoCloseable {
         return new Node(ctx, config);
     }
 
-    /** For {@code pier server}: registry exchanges are reported to {@code listener} (metrics). */
-    static Node openServer(CliContext ctx, NodeConfig config, dev.pier.oci.registry.RequestListener listener) {
-        return new Node(ctx, config, listener);
+    /**
+     * For {@code pier server}: registry exchanges are reported to {@code listener} (metrics); webhook deployers wait
+     * for callbacks through {@code callbacks}.
+     */
+    static Node openServer(CliContext ctx, NodeConfig config, dev.pier.oci.registry.RequestListener listener,
+                           dev.pier.pipeline.RunCallbacks callbacks) {
+        return new Node(ctx, config, listener, callbacks);
     }
 
     /** For commands that only read runs: the config is used when one can be found, for orphan policies. */

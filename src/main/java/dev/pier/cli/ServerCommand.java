@@ -6,6 +6,7 @@ import dev.pier.auth.oidc.OidcSettings;
 import dev.pier.config.NodeConfig;
 import dev.pier.config.ServerSpec;
 import dev.pier.controller.Approvals;
+import dev.pier.controller.CallbackRegistry;
 import dev.pier.controller.RunController;
 import dev.pier.controller.RunEvents;
 import dev.pier.controller.RunWorker;
@@ -16,6 +17,7 @@ import dev.pier.pipeline.RunStatus;
 import dev.pier.pipeline.RunStore;
 import dev.pier.secret.SecretResolver;
 import dev.pier.server.ApiAuth;
+import dev.pier.server.CallbacksApi;
 import dev.pier.server.PierServer;
 import dev.pier.server.ServerLog;
 import dev.pier.server.ServerMetrics;
@@ -61,7 +63,8 @@ final class ServerCommand implements Callable<Integer> {
         AtomicReference<RunStore> store = new AtomicReference<>();
         ServerMetrics metrics = new ServerMetrics(cfg, () -> store.get().countByStatus(),
                 () -> queueDepths(store.get()));
-        try (Node node = Node.openServer(ctx, cfg, metrics)) {
+        CallbackRegistry callbacks = new CallbackRegistry();
+        try (Node node = Node.openServer(ctx, cfg, metrics, callbacks)) {
             RunStore runs = node.runs();
             store.set(runs);
             RunEvents events = new RunEvents();
@@ -78,9 +81,11 @@ final class ServerCommand implements Callable<Integer> {
             events.listen(run -> onChange(run, metrics, notifier, log));
             PierServer server = new PierServer(new PierServer.Parts(cfg, runs, controller,
                     new Approvals(runs, events, ctx.clock()), worker, node.intake(), auth, metrics,
-                    new TokensApi(tokens, auth, ctx.clock()), log), bind == null ? spec.bind() : bind,
-                    port == null ? spec.port() : port);
+                    new TokensApi(tokens, auth, ctx.clock()),
+                    new CallbacksApi(cfg, runs, callbacks, name -> resolve(secrets, name), ctx.clock()), log),
+                    bind == null ? spec.bind() : bind, port == null ? spec.port() : port);
             self.set(server);
+            callbacks.urls(id -> server.baseUrl().toString().replaceAll("/+$", "") + "/api/v1/runs/" + id + "/callback");
             CountDownLatch stop = new CountDownLatch(1);
             Cancellation signal = new Cancellation();
             signal.onCancel(stop::countDown);

@@ -136,6 +136,9 @@ final class ConfigBinder {
         if (timeout.isZero()) {
             problem(at + ".timeout", "must be longer than zero");
         }
+        if (ControllerDeployerBinder.TYPES.contains(n.get("type").asText())) {
+            return new ControllerDeployerBinder(this::problem, secrets.keySet()).bind(at, n, artifact, imageValues, timeout);
+        }
         if ("helm".equals(n.get("type").asText())) {
             if (artifact != ArtifactMode.CHART) {
                 problem(at + ".type", "the helm deployer needs an app with artifact: chart");

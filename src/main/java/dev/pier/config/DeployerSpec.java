@@ -71,6 +71,77 @@ public sealed interface DeployerSpec {
     }
 
     /**
+     * POSTs the release, HMAC-signed, to a deploy controller (seed 001's "Lightway"), then follows its status URL
+     * or waits for its signed callback.
+     *
+     * @param url          where the release is POSTed
+     * @param secret       node secret that keys {@code X-Pier-Signature}
+     * @param status       how Pier learns the outcome
+     * @param pollInterval pause between status GETs
+     * @param headers      extra non-secret request headers
+     */
+    record Webhook(java.net.URI url, String secret, StatusMode status, Duration pollInterval, Duration timeout,
+                   Map<String, String> headers) implements DeployerSpec {
+        public Webhook {
+            headers = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(headers));
+        }
+
+        public enum StatusMode { POLL, CALLBACK }
+
+        @Override
+        public String type() {
+            return "webhook";
+        }
+
+        @Override
+        public Map<String, EnvValue> env() {
+            return Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> secretNames() {
+            return java.util.Set.of(secret);
+        }
+    }
+
+    /**
+     * Argo CD through its REST API: set the application's Helm parameters (or kustomize images) to the release's
+     * references, sync, and wait for Synced and Healthy.
+     *
+     * @param server         Argo CD's base URL
+     * @param appNamespace   the Application's namespace when it is not Argo CD's own; may be null
+     * @param project        the Application's project, sent so a wrong one is refused; may be null
+     * @param tokenSecret    node secret holding the bearer token
+     * @param imageValues    component → Helm parameter name, or (kustomize) the image name to override
+     * @param chartRevision  set {@code spec.source.targetRevision} to the release's chart version and sync to it
+     * @param insecure       allow plain http to a host that is not loopback
+     */
+    record ArgoCd(java.net.URI server, String application, String appNamespace, String project, String tokenSecret,
+                  Parameters parameters, Map<String, String> imageValues, boolean chartRevision, boolean prune,
+                  boolean insecure, Duration pollInterval, Duration timeout) implements DeployerSpec {
+        public ArgoCd {
+            imageValues = java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(imageValues));
+        }
+
+        public enum Parameters { HELM, KUSTOMIZE }
+
+        @Override
+        public String type() {
+            return "argocd";
+        }
+
+        @Override
+        public Map<String, EnvValue> env() {
+            return Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> secretNames() {
+            return java.util.Set.of(tokenSecret);
+        }
+    }
+
+    /**
      * A chain of templated argv commands. The first that succeeds wins; a failure falls through to
      * the next only when it matches that attempt's {@code fallbackWhen} (seed 003: {@code stacks update}
      * then {@code stack update}).

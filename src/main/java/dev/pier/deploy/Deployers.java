@@ -37,6 +37,17 @@ public final class Deployers {
         return new Deployers(m);
     }
 
+    /** These deployers and {@code more}; a type already known is refused. */
+    public Deployers with(Deployer... more) {
+        Map<String, Deployer> m = new LinkedHashMap<>(byType);
+        for (Deployer d : more) {
+            if (m.putIfAbsent(d.type(), d) != null) {
+                throw new IllegalArgumentException("deployer type '" + d.type() + "' is registered twice");
+            }
+        }
+        return new Deployers(m);
+    }
+
     /** @throws IllegalArgumentException for a type no deployer has, listing the known ones */
     public Deployer get(String type) {
         Deployer d = byType.get(type);

@@ -3,8 +3,16 @@ package dev.pier.pipeline;
 /** How a deploy ended. A value, not an exception: the pipeline records it. */
 public sealed interface DeployOutcome {
 
-    /** @param detail one line for the log, e.g. which fallback attempt succeeded */
-    record Succeeded(String detail) implements DeployOutcome {}
+    /**
+     * @param detail      one line for the log, e.g. which fallback attempt succeeded
+     * @param deployedUrl where the deploy target says the release answers; null when it did not say. Used when the
+     *                    environment has no {@code deployed_url} template of its own
+     */
+    record Succeeded(String detail, String deployedUrl) implements DeployOutcome {
+        public Succeeded(String detail) {
+            this(detail, null);
+        }
+    }
 
     /**
      * @param kind     {@code deploy_failed}, {@code timed_out}, {@code not_started}

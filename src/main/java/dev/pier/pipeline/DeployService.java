@@ -232,7 +232,8 @@ public final class DeployService {
         return switch (outcome) {
             case DeployOutcome.Succeeded s -> {
                 log.pier("deploy succeeded" + (s.detail() == null ? "" : ": " + s.detail()));
-                String url = DeployedUrl.render(a.environment().deployedUrl(), run, log);
+                String url = a.environment().deployedUrl() == null ? s.deployedUrl()
+                        : DeployedUrl.render(a.environment().deployedUrl(), run, log);
                 var spec = a.environment().controls().check();
                 if (spec == null) {
                     yield finish(run.id(), RunStatus.DEPLOYING, RunStatus.SUCCEEDED,

@@ -31,7 +31,7 @@ public final class PierServer implements AutoCloseable {
 
     public record Parts(NodeConfig config, RunStore runs, RunController controller, Approvals approvals,
                         RunWorker worker, SignalIntake intake, ApiAuth auth, ServerMetrics metrics,
-                        TokensApi tokens, ServerLog log) {}
+                        TokensApi tokens, CallbacksApi callbacks, ServerLog log) {}
 
     public PierServer(Parts p, String bind, int port) {
         this.config = p.config();
@@ -70,6 +70,7 @@ public final class PierServer implements AutoCloseable {
             cfg.routes.post("/api/v1/runs/{id}/approve", ctx -> runs.decide(ctx, true));
             cfg.routes.post("/api/v1/runs/{id}/reject", ctx -> runs.decide(ctx, false));
             cfg.routes.post("/api/v1/runs/{id}/cancel", runs::cancel);
+            cfg.routes.post("/api/v1/runs/{id}/callback", p.callbacks()::post); // signed, no bearer token
             cfg.routes.get("/api/v1/environments", environments::list);
             cfg.routes.post("/api/v1/tokens", p.tokens()::create);
             cfg.routes.get("/api/v1/tokens", p.tokens()::list);

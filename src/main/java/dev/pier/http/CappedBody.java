@@ -1,4 +1,4 @@
-package dev.pier.auth.oidc;
+package dev.pier.http;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -9,14 +9,17 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.Flow;
 
-/** A response body read into memory up to a limit; past it the exchange is cancelled instead of buffered. */
-final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
+/**
+ * A response body read into memory up to a limit; past it the exchange is cancelled instead of buffered. For every
+ * answer Pier reads from a peer it does not control (an OIDC issuer, a deploy controller).
+ */
+public final class CappedBody implements HttpResponse.BodySubscriber<byte[]> {
     private final int max;
     private final ByteArrayOutputStream out = new ByteArrayOutputStream();
     private final CompletableFuture<byte[]> result = new CompletableFuture<>();
     private Flow.Subscription subscription;
 
-    CappedBody(int max) {
+    public CappedBody(int max) {
         this.max = max;
     }
 
