@@ -3,6 +3,7 @@ package dev.pier.cli;
 import dev.pier.config.EnvironmentSpec;
 import dev.pier.config.NodeConfig;
 import dev.pier.deploy.Deployers;
+import dev.pier.deploy.compose.ComposeSshDeployer;
 import dev.pier.deploy.OsProcessControl;
 import dev.pier.deploy.ProcessGroupRunner;
 import dev.pier.intake.ReleasePinner;
@@ -62,8 +63,25 @@ final class Node implements AutoCloseable {
         this.recovery = new RunRecovery(runs, locks, processes, ctx.clock(), this::environment);
         this.registries = config == null ? null
                 : new NodeRegistries(config, new SecretResolver(config.secrets(), ctx.env()), registryListener);
-        this.deployers = registries == null ? Deployers.standard(new ProcessGroupRunner())
-                : Deployers.standard(new ProcessGroupRunner(), this::fetchChart);
+        this.deployers = (registries == null ? Deployers.standard(new ProcessGroupRunner())
+                : Deployers.standard(new ProcessGroupRunner(), this::fetchChart))
+                .with(new ComposeSshDeployer(home, this::fetchBundle));
+    }
+
+    // A config bundle (compose templates) comes from the registry, by digest when pinned, verified and extracted.
+    private void fetchBundle(Release.ArtifactRef bundle, Path target) throws IOException {
+        if (registries == null) {
+            throw new IOException("this node has no registry client to fetch " + bundle.deploy());
+        }
+        Reference ref;
+        try {
+            ref = Reference.parse(bundle.deploy().startsWith(Reference.OCI_SCHEME)
+                    ? bundle.deploy().substring(Reference.OCI_SCHEME.length()) : bundle.deploy());
+        } catch (InvalidReferenceException e) {
+            throw new IOException("--bundle: " + e.getMessage());
+        }
+        String at = ref.hasDigest() ? ref.digest().toString() : ref.tag();
+        ArtifactPuller.pull(registries.client(ref.registry()), ref.repository(), at, target, ExtractionLimits.DEFAULTS);
     }
 
     // Digest-pinned charts come from the registry by digest, verified, into the run's work directory.

@@ -37,6 +37,13 @@ public final class Deployers {
         return new Deployers(m);
     }
 
+    /** These deployers and {@code more}. */
+    public Deployers with(Deployer more) {
+        Map<String, Deployer> m = new LinkedHashMap<>(byType);
+        m.put(more.type(), more);
+        return new Deployers(m);
+    }
+
     /** @throws IllegalArgumentException for a type no deployer has, listing the known ones */
     public Deployer get(String type) {
         Deployer d = byType.get(type);

@@ -48,7 +48,8 @@ public final class ReleaseFiles {
         writePrivate(valuesFile(request), YAML.writeValueAsBytes(imageValues(request.release(), imageValues)));
     }
 
-    static Map<String, Object> releaseJson(DeployRequest request) {
+    /** The release as {@code release.json} holds it. */
+    public static Map<String, Object> releaseJson(DeployRequest request) {
         Release r = request.release();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("run_id", request.runId());
