@@ -72,10 +72,11 @@ public final class ComposeSshDeployer implements Deployer {
         RemoteLayout layout = new RemoteLayout(c.remoteDir());
         List<String> files = c.templates().stream().map(ComposeSettings::renderedName).toList();
         List<String> base = layout.compose(c.docker(), c.project(), request.runId(), files);
-        Map<String, String> env = new LinkedHashMap<>();
-        c.envFile().forEach((k, v) -> env.put(k, v instanceof EnvValue.Literal l ? l.template() : "***"));
-        String where = "on " + endpoint(spec) + " over SSH (deploy key " + spec.ssh().key() + "); env = the env file "
-                + layout.envFile(request.runId()) + " (0600, removed afterwards)";
+        List<String> vars = new ArrayList<>();
+        c.envFile().forEach((k, v) -> vars.add(k + "=" + (v instanceof EnvValue.Literal l ? l.template() : "***")));
+        Map<String, String> env = Map.of(); // no variable is passed on the command line: they are in the env file
+        String where = "on " + endpoint(spec) + " over SSH (deploy key " + spec.ssh().key() + "), with the env file "
+                + layout.envFile(request.runId()) + " (0600, removed afterwards) holding " + String.join(" ", vars);
         Path dir = Path.of(c.remoteDir());
         List<PlannedCommand> out = new ArrayList<>();
         out.add(new PlannedCommand(with(base, "pull"), dir, env, where));
