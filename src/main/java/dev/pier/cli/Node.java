@@ -139,8 +139,21 @@ final class Node implements AutoCloseable {
     }
 
     DeployService deployService() {
-        return new DeployService(runs, audit, locks, deployers::get, recovery, processes, ctx.clock(),
+        return deployService(deployers::get);
+    }
+
+    /** The same service with other deployers, e.g. a compose-ssh rollback. */
+    DeployService deployService(java.util.function.Function<String, dev.pier.pipeline.Deployer> using) {
+        return new DeployService(runs, audit, locks, using, recovery, processes, ctx.clock(),
                 ctx.home().resolve("work"), dev.pier.gate.HttpCheckGate.standard(ctx.clock()));
+    }
+
+    ComposeSshDeployer composeSsh() {
+        return (ComposeSshDeployer) deployers.get(ComposeSshDeployer.TYPE);
+    }
+
+    SecretResolver secrets() {
+        return new SecretResolver(config.secrets(), ctx.env());
     }
 
     dev.pier.intake.RunPreparation preparation() {
