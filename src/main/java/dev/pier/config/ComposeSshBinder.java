@@ -94,7 +94,8 @@ final class ComposeSshBinder {
 
     private void checkNames(String at, Map<String, String> variables, Map<String, String> imageValues) {
         variables.keySet().stream().filter(RESERVED::contains).forEach(v -> problem.accept(at + ".variables." + v,
-                "'" + v + "' is set by Pier in every template (reserved: " + String.join(", ", RESERVED) + ")"));
+                "'" + v + "' is set by Pier in every template (reserved: " + String.join(", ", new java.util.TreeSet<>(RESERVED))
+                + ")"));
         Map<String, String> seen = new HashMap<>();
         imageValues.forEach((component, variable) -> {
             String where = at + ".image_values." + component;
@@ -102,8 +103,10 @@ final class ComposeSshBinder {
                 problem.accept(where, "'" + variable + "' is set by Pier in every template");
             } else if (variables.containsKey(variable)) {
                 problem.accept(where, "'" + variable + "' is also under variables:");
-            } else if (seen.put(variable, component) != null) {
+            } else if (seen.containsKey(variable)) {
                 problem.accept(where, "'" + variable + "' also receives the image of " + seen.get(variable));
+            } else {
+                seen.put(variable, component);
             }
         });
     }

@@ -58,7 +58,8 @@ public final class KnownHosts {
             }
             return new Entry(line.strip(), e, key, marker != null);
         } catch (IOException | java.security.GeneralSecurityException | RuntimeException ex) {
-            throw new IllegalArgumentException("the key of this known_hosts line cannot be read: " + ex.getMessage());
+            throw new IllegalArgumentException("not a known_hosts line: no readable key of type '"
+                    + e.getKeyEntry().getKeyType() + "' (expected 'host ssh-ed25519 AAAA…')");
         }
     }
 

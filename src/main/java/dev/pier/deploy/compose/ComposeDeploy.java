@@ -216,6 +216,7 @@ final class ComposeDeploy {
         try {
             containers = ComposePs.parse(ps);
         } catch (IllegalArgumentException e) {
+            ps.lines().limit(50).forEach(l -> context.log().line("stdout", l));
             return new DeployOutcome.Failed("deploy_failed", "ps", null, e.getMessage());
         }
         containers.forEach(c -> context.log().pier("service " + c.service() + ": " + c.state()

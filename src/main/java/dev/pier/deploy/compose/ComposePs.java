@@ -47,21 +47,26 @@ public final class ComposePs {
         if (t.isEmpty()) {
             return out;
         }
-        try {
-            if (t.startsWith("[")) {
-                JsonNode array = JSON.readTree(t);
-                array.forEach(n -> out.add(container(n)));
-                return out;
-            }
-            for (String line : t.split("\r?\n")) {
-                if (!line.isBlank()) {
-                    out.add(container(JSON.readTree(line)));
-                }
-            }
+        if (t.startsWith("[")) {
+            read(t, 0).forEach(n -> out.add(container(n)));
             return out;
+        }
+        String[] lines = t.split("\r?\n");
+        for (int i = 0; i < lines.length; i++) {
+            if (!lines[i].isBlank()) {
+                out.add(container(read(lines[i], i)));
+            }
+        }
+        return out;
+    }
+
+    private static JsonNode read(String json, int line) {
+        try {
+            return JSON.readTree(json);
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("docker compose ps printed something that is not JSON: "
-                    + e.getOriginalMessage());
+            // Never quote the output in the message: error summaries carry no command output.
+            throw new IllegalArgumentException("docker compose ps --format json printed something that is neither a"
+                    + " JSON array nor JSON lines (line " + (line + e.getLocation().getLineNr()) + "; see the log)");
         }
     }
 
