@@ -1,6 +1,7 @@
 package dev.pier.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -12,6 +13,8 @@ import dev.pier.ssh.SshdServer.FakeCall;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
 import java.security.MessageDigest;
 import java.util.ArrayList;
 import java.util.HexFormat;
@@ -82,9 +85,13 @@ class ComposeSshIT {
     }
 
     private PierProcess.Result deploy(String appHex) {
+        return pier(Map.of("REDIS_PASSWORD", SECRET), deployArgs(appHex));
+    }
+
+    private static String[] deployArgs(String appHex) {
         String images = "{\"app\":\"ghcr.io/acme/quantum/app@sha256:" + appHex.repeat(64) + "\","
                 + "\"redis\":\"docker.io/library/redis@sha256:" + "e".repeat(64) + "\"}";
-        return pier(Map.of("REDIS_PASSWORD", SECRET), "deploy", "--app", "quantum", "--images", images, "-o", "json");
+        return new String[] {"deploy", "--app", "quantum", "--images", images, "-o", "json"};
     }
 
     private static String runId(PierProcess.Result r) throws Exception {
@@ -146,6 +153,31 @@ class ComposeSshIT {
                 "nothing was run");
         assertThat(SSHD.calls()).isEmpty();
         writeConfig(SSHD.knownHostsLine());
+        assertNoSecretAnywhere();
+    }
+
+    @Test
+    void sigterm_while_compose_up_runs_cancels_the_run_and_removes_the_0600_env_file() throws Exception {
+        SSHD.behave("up", "hang");
+        Map<String, String> env = new java.util.HashMap<>(node.env());
+        env.put("REDIS_PASSWORD", SECRET);
+        PierProcess pier = PierProcess.startWithDefaultSignals(env, dir, deployArgs("4"));
+        await().atMost(Duration.ofMinutes(1)).until(() -> Files.exists(SSHD.state().resolve("up.started")));
+        Path envFile;
+        try (Stream<Path> all = Files.walk(remote())) {
+            envFile = all.filter(p -> p.getFileName().toString().equals("secrets.env")).findFirst().orElseThrow();
+        }
+        assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(envFile))).isEqualTo("rw-------");
+
+        pier.terminate();
+        PierProcess.Result r = pier.await(Duration.ofMinutes(1));
+        output.add(r.stdout());
+        output.add(r.stderr());
+        assertThat(r.exitCode()).as(r.toString()).isEqualTo(6);
+        assertThat(r.stderr()).contains("removed the env file and the release directory");
+        await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(SSHD.state().resolve("up.terminated")));
+        assertThat(envFile).doesNotExist();
+        assertThat(envFile.getParent()).doesNotExist();
         assertNoSecretAnywhere();
     }
 

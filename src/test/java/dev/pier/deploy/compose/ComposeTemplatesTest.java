@@ -74,6 +74,32 @@ class ComposeTemplatesTest {
     }
 
     @Test
+    void with_artifact_bundle_the_templates_come_from_the_release_config_bundle() throws Exception {
+        ComposeSettings fromBundle = new ComposeSettings("demo", "/srv/q", List.of("deploy/compose.yaml.mustache"), null,
+                Map.of(), Map.of("app", "app_image"), Map.of(), "docker", Duration.ofSeconds(30), 5);
+        var spec = new dev.pier.config.DeployerSpec.ComposeSsh(null, fromBundle, Duration.ofMinutes(1));
+        Release.ArtifactRef bundle = new Release.ArtifactRef("oci://ghcr.io/acme/bundles/quantum:v2",
+                "ghcr.io/acme/bundles/quantum@" + ComposeFixtures.APP_DIGEST, ComposeFixtures.APP_DIGEST, null);
+        Release release = new Release("quantum", null, bundle, ComposeFixtures.release(ComposeFixtures.APP_DIGEST)
+                .images());
+        List<Release.ArtifactRef> fetched = new java.util.ArrayList<>();
+        ComposeSshDeployer deployer = new ComposeSshDeployer(dir, (ref, target) -> {
+            fetched.add(ref);
+            Files.createDirectories(target.resolve("deploy"));
+            Files.writeString(target.resolve("deploy/compose.yaml.mustache"),
+                    "# {{bundle}}\nservices:\n  app:\n    image: {{app_image}}\n");
+        });
+        Prepared p = deployer.prepare(ComposeFixtures.request("r9", spec, release, dir), new RemoteLayout("/srv/q"));
+
+        assertThat(fetched).containsExactly(bundle);
+        assertThat(new String(p.files().get("compose.yaml"))).contains("# ghcr.io/acme/bundles/quantum@sha256:",
+                "image: ghcr.io/acme/quantum/app@" + ComposeFixtures.APP_DIGEST);
+        assertThat(p.services()).containsExactly("app");
+        assertThat(new String(p.releaseJson())).contains("\"compose_files\" : [ \"compose.yaml\" ]", "bundles/quantum");
+        assertThat(p.toString()).doesNotContain(ComposeFixtures.SECRET);
+    }
+
+    @Test
     void templates_are_read_only_from_inside_their_directory() throws Exception {
         Files.writeString(dir.resolve("outside.yaml"), "x");
         Path inner = Files.createDirectories(dir.resolve("bundle"));
