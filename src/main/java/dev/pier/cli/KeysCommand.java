@@ -87,19 +87,12 @@ final class KeysCommand {
         ctx.out().print(keys.privateKeyText(name));
     }
 
-    static void noJsonExport(boolean exportPrivate, LineOptions o) {
-        if (exportPrivate && o.output == OutputFormat.json) {
-            throw new CliException(ExitCodes.INVALID, "--export-private prints the key file as it is: drop -o json");
-        }
-    }
-
     static CliException refused(KeyException e) {
         return new CliException(ExitCodes.INVALID, e.getMessage());
     }
 
-    @Command(name = "generate", mixinStandardHelpOptions = true,
-            description = "Create an ed25519 deploy key pair and print its authorized_keys line.")
-    static final class Generate implements Callable<Integer> {
+    /** generate and rotate: make a pair, print its line, and with --export-private the private key. */
+    abstract static class Making implements Callable<Integer> {
         private final CliContext ctx;
 
         @Parameters(paramLabel = "NAME", description = "Key name, as compose-ssh deployers' key: field names it.")
@@ -112,17 +105,23 @@ final class KeysCommand {
         @Mixin
         LineOptions options = new LineOptions();
 
-        Generate(CliContext ctx) {
+        Making(CliContext ctx) {
             this.ctx = ctx;
         }
+
+        abstract KeyInfo make(DeployKeys keys) throws KeyException;
+
+        abstract String verb();
 
         @Override
         public Integer call() {
             DeployKeys keys = keys(ctx);
-            noJsonExport(exportPrivate, options);
+            if (exportPrivate && options.output == OutputFormat.json) {
+                throw new CliException(ExitCodes.INVALID, "--export-private prints the key file as it is: drop -o json");
+            }
             try {
-                KeyInfo k = keys.generate(name);
-                print(ctx, options, k, "generated", exportPrivate);
+                KeyInfo k = make(keys);
+                print(ctx, options, k, verb(), exportPrivate);
                 if (exportPrivate) {
                     exportPrivate(ctx, keys, name);
                 }
@@ -133,40 +132,41 @@ final class KeysCommand {
         }
     }
 
+    @Command(name = "generate", mixinStandardHelpOptions = true,
+            description = "Create an ed25519 deploy key pair and print its authorized_keys line.")
+    static final class Generate extends Making {
+        Generate(CliContext ctx) {
+            super(ctx);
+        }
+
+        @Override
+        KeyInfo make(DeployKeys keys) throws KeyException {
+            return keys.generate(name);
+        }
+
+        @Override
+        String verb() {
+            return "generated";
+        }
+    }
+
     @Command(name = "rotate", mixinStandardHelpOptions = true, description = {
             "Replace a deploy key with a new pair. The old pair is kept as NAME.previous and offered after the new one,",
             "so deploys keep working while servers move over: add the new line on each server, deploy once, remove",
             "the old line, then run `pier keys drop-previous NAME`."})
-    static final class Rotate implements Callable<Integer> {
-        private final CliContext ctx;
-
-        @Parameters(paramLabel = "NAME")
-        String name;
-
-        @Option(names = "--export-private", description = "Also print the new private key (see generate).")
-        boolean exportPrivate;
-
-        @Mixin
-        LineOptions options = new LineOptions();
-
+    static final class Rotate extends Making {
         Rotate(CliContext ctx) {
-            this.ctx = ctx;
+            super(ctx);
         }
 
         @Override
-        public Integer call() {
-            DeployKeys keys = keys(ctx);
-            noJsonExport(exportPrivate, options);
-            try {
-                KeyInfo k = keys.rotate(name);
-                print(ctx, options, k, "rotated", exportPrivate);
-                if (exportPrivate) {
-                    exportPrivate(ctx, keys, name);
-                }
-            } catch (KeyException e) {
-                throw refused(e);
-            }
-            return ExitCodes.SUCCEEDED;
+        KeyInfo make(DeployKeys keys) throws KeyException {
+            return keys.rotate(name);
+        }
+
+        @Override
+        String verb() {
+            return "rotated";
         }
     }
 

@@ -87,28 +87,9 @@ class ComposeSshConfigTest {
     @Test
     void two_environments_on_one_server_cannot_share_a_remote_dir_or_a_project() throws Exception {
         template("compose.yaml.mustache", "services: {}\n");
-        String env = """
-                      %s:
-                        deployer:
-                          type: compose-ssh
-                          host: deploy.example
-                          user: deploy
-                          key: k
-                          known_hosts: ["deploy.example %s"]
-                          project: shop
-                          remote_dir: /srv/shop
-                          templates: [compose.yaml.mustache]
-                """;
+        String pin = "          known_hosts: [\"deploy.example " + HOST_KEY + "\"]\n";
         Path f = dir.resolve("pier.yaml");
-        Files.writeString(f, """
-                version: 1
-                apps:
-                  shop:
-                    artifact: none
-                    sources: [{registry: ghcr.io, orgs: [acme]}]
-                    components: {app: {required: true}}
-                    environments:
-                """ + env.formatted("staging", HOST_KEY) + env.formatted("live", HOST_KEY));
+        Files.writeString(f, HEADER + environment("staging") + pin + environment("live") + pin);
         assertThatThrownBy(() -> ConfigLoader.load(f)).isInstanceOfSatisfying(ConfigException.class,
                 e -> assertThat(String.join("\n", e.problems()))
                         .contains("environments.live.deployer.remote_dir: also the remote_dir of shop/staging")
@@ -134,18 +115,21 @@ class ComposeSshConfigTest {
                 .orElseThrow().deployer();
     }
 
-    private static String config(String extra) {
+    private static final String HEADER = """
+            version: 1
+            secrets:
+              db: {env: DB_PASSWORD}
+            apps:
+              shop:
+                artifact: none
+                sources: [{registry: ghcr.io, orgs: [acme]}]
+                components: {app: {required: true}}
+                environments:
+            """;
+
+    private static String environment(String name) {
         return """
-                version: 1
-                secrets:
-                  db: {env: DB_PASSWORD}
-                apps:
-                  shop:
-                    artifact: none
-                    sources: [{registry: ghcr.io, orgs: [acme]}]
-                    components: {app: {required: true}}
-                    environments:
-                      live:
+                      %s:
                         deployer:
                           type: compose-ssh
                           host: deploy.example
@@ -154,7 +138,11 @@ class ComposeSshConfigTest {
                           project: shop
                           remote_dir: /srv/shop
                           templates: [compose.yaml.mustache]
-                """ + extra;
+                """.formatted(name);
+    }
+
+    private static String config(String extra) {
+        return HEADER + environment("live") + extra;
     }
 
     private void template(String name, String text) throws Exception {

@@ -90,7 +90,7 @@ final class ComposeDeploy {
         } catch (IOException | RuntimeException e) {
             lost |= !connection.isOpen();
             outcome = lost ? lostOutcome("upload") : new DeployOutcome.Failed("deploy_failed", "upload", null,
-                    "on " + endpoint() + ": " + message(e));
+                    "cannot prepare " + layout.release(releaseId) + " on " + endpoint() + " over SFTP: " + message(e));
         }
         return cleanUp(outcome);
     }

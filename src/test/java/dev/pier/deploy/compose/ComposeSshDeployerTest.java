@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import dev.pier.config.DeployerSpec;
+import dev.pier.deploy.RecordingContext;
 import dev.pier.pipeline.DeployOutcome;
 import dev.pier.pipeline.DeployRequest;
 import dev.pier.ssh.AuthorizedKeysLine;
@@ -58,7 +59,7 @@ class ComposeSshDeployerTest {
                 remote.toString(), timeout, Duration.ofSeconds(2));
     }
 
-    private DeployOutcome deploy(String runId, DeployerSpec.ComposeSsh spec, Recorder rec) {
+    private DeployOutcome deploy(String runId, DeployerSpec.ComposeSsh spec, RecordingContext rec) {
         DeployRequest request = ComposeFixtures.request(runId, spec, ComposeFixtures.release(ComposeFixtures.APP_DIGEST),
                 home.resolve("work"));
         return deployer.deploy(request, rec);
@@ -71,10 +72,10 @@ class ComposeSshDeployerTest {
 
     @Test
     void deploys_app_and_redis_with_the_secret_only_in_a_0600_env_file_that_is_gone_afterwards() throws Exception {
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r1", spec(), rec);
 
-        assertThat(outcome).as(rec.text()).isInstanceOf(DeployOutcome.Succeeded.class);
+        assertThat(outcome).as(rec.all()).isInstanceOf(DeployOutcome.Succeeded.class);
         assertThat(SSHD.calls()).extracting(FakeCall::verb).containsExactly("pull", "up", "ps");
         Path release = remote.resolve("releases/r1");
         String envHash = ComposeFixtures.sha256(ComposeFixtures.expectedEnvFile());
@@ -90,11 +91,11 @@ class ComposeSshDeployerTest {
                 .doesNotContain(SECRET);
         assertThat(Files.readString(remote.resolve("history"))).isEqualTo("r1\n");
         assertThat(Files.readSymbolicLink(remote.resolve("current"))).isEqualTo(Path.of("releases/r1"));
-        assertThat(rec.steps()).extracting(Recorder.StepRecord::name).containsExactly("connect", "pull", "up", "ps");
+        assertThat(rec.steps()).extracting(RecordingContext.StepRecord::name).containsExactly("connect", "pull", "up", "ps");
         assertThat(rec.steps()).allMatch(s -> "succeeded".equals(s.outcome()));
         assertThat(rec.steps().get(2).argv().subList(1, rec.steps().get(2).argv().size()))
                 .isEqualTo(call("up").args());
-        assertThat(rec.text() + rec.steps()).doesNotContain(SECRET).contains("service redis: running (healthy)");
+        assertThat(rec.all() + rec.steps()).doesNotContain(SECRET).contains("service redis: running (healthy)");
     }
 
     @ParameterizedTest
@@ -106,7 +107,7 @@ class ComposeSshDeployerTest {
                 : "{\"Service\":\"app\",\"State\":\"exited\",\"ExitCode\":3}\n"
                 + "{\"Service\":\"redis\",\"State\":\"running\",\"Health\":\"healthy\"}\n";
         SSHD.psOutput(bad);
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r1", spec(), rec);
 
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
@@ -120,9 +121,9 @@ class ComposeSshDeployerTest {
 
     @Test
     void a_failing_up_fails_the_run_removes_the_env_file_and_keeps_the_history() {
-        assertThat(deploy("r1", spec(), new Recorder())).isInstanceOf(DeployOutcome.Succeeded.class);
+        assertThat(deploy("r1", spec(), new RecordingContext())).isInstanceOf(DeployOutcome.Succeeded.class);
         SSHD.behave("up", "fail");
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r2", spec(), rec);
 
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
@@ -135,14 +136,14 @@ class ComposeSshDeployerTest {
         assertThat(remote.resolve("releases/r2")).doesNotExist();
         assertThat(remote.resolve("releases/r1/compose.yaml")).exists();
         assertThat(remote.resolve("history")).hasContent("r1");
-        assertThat(rec.text()).contains("manifest unknown", "removed the env file and the release directory");
+        assertThat(rec.all()).contains("manifest unknown", "removed the env file and the release directory");
         assertThat(rec.steps().get(2).outcome()).isEqualTo("failed");
     }
 
     @Test
     void a_hanging_up_is_stopped_at_the_timeout_on_the_server_too() {
         SSHD.behave("up", "hang");
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r1", spec(Duration.ofSeconds(6)), rec);
 
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
@@ -158,7 +159,7 @@ class ComposeSshDeployerTest {
     @Test
     void a_connection_dropped_mid_deploy_fails_the_run_and_a_new_connection_removes_the_env_file() {
         SSHD.behave("up", "drop");
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r1", spec(), rec);
 
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
@@ -167,13 +168,13 @@ class ComposeSshDeployerTest {
         });
         assertThat(SSHD.state().resolve("up.dropped")).exists();
         assertThat(remote.resolve("releases/r1")).doesNotExist();
-        assertThat(rec.text()).contains("reconnecting once to remove the env file", "removed the env file");
+        assertThat(rec.all()).contains("reconnecting once to remove the env file", "removed the env file");
     }
 
     @Test
     void when_even_the_reconnect_fails_the_report_says_the_env_file_is_left() throws Exception {
         SSHD.behave("up", "drop-locked");
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r1", spec(), rec);
 
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> assertThat(f.summary())
@@ -185,9 +186,9 @@ class ComposeSshDeployerTest {
         SSHD.authorize(AuthorizedKeysLine.of(DeployKeys.under(home).show("deploy").publicLine(),
                 AuthorizedKeysLine.Options.MODERN, null));
         SSHD.behave("up", "ok");
-        Recorder next = new Recorder();
+        RecordingContext next = new RecordingContext();
         assertThat(deploy("r2", spec(), next)).isInstanceOf(DeployOutcome.Succeeded.class);
-        assertThat(next.text()).contains("removed " + remote.resolve("releases/r1/secrets.env"));
+        assertThat(next.all()).contains("removed " + remote.resolve("releases/r1/secrets.env"));
         assertThat(remote.resolve("releases/r1/secrets.env")).doesNotExist();
     }
 
@@ -197,7 +198,7 @@ class ComposeSshDeployerTest {
         SSHD.changeHostKey();
         DeployerSpec.ComposeSsh spec = ComposeFixtures.spec(ComposeFixtures.target(SSHD, List.of(pinned), false),
                 remote.toString(), Duration.ofSeconds(60), Duration.ofSeconds(2));
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployOutcome outcome = deploy("r1", spec, rec);
 
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
@@ -214,21 +215,21 @@ class ComposeSshDeployerTest {
     void trust_on_first_use_only_when_enabled() {
         DeployerSpec.ComposeSsh off = ComposeFixtures.spec(ComposeFixtures.target(SSHD, List.of(), false),
                 remote.toString(), Duration.ofSeconds(60), Duration.ofSeconds(2));
-        assertThat(deploy("r1", off, new Recorder())).isInstanceOfSatisfying(DeployOutcome.Failed.class,
+        assertThat(deploy("r1", off, new RecordingContext())).isInstanceOfSatisfying(DeployOutcome.Failed.class,
                 f -> assertThat(f.summary()).contains("unknown host key"));
 
         DeployerSpec.ComposeSsh on = ComposeFixtures.spec(ComposeFixtures.target(SSHD, List.of(), true),
                 remote.toString(), Duration.ofSeconds(60), Duration.ofSeconds(2));
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         assertThat(deploy("r2", on, rec)).isInstanceOf(DeployOutcome.Succeeded.class);
-        assertThat(rec.text()).contains("WARNING: trust_on_first_use: accepted the unknown host key");
+        assertThat(rec.all()).contains("WARNING: trust_on_first_use: accepted the unknown host key");
         assertThat(home.resolve("known_hosts")).hasContent(SSHD.knownHostsLine());
     }
 
     @Test
     void a_key_the_server_does_not_authorize_is_refused_clearly() {
         SSHD.authorize("");
-        DeployOutcome outcome = deploy("r1", spec(), new Recorder());
+        DeployOutcome outcome = deploy("r1", spec(), new RecordingContext());
         assertThat(outcome).isInstanceOfSatisfying(DeployOutcome.Failed.class, f -> {
             assertThat(f.step()).isEqualTo("connect");
             assertThat(f.summary()).contains("refused deploy key 'deploy' (SHA256:", "pier keys show deploy");
@@ -239,7 +240,7 @@ class ComposeSshDeployerTest {
     @Test
     void cancelling_closes_the_command_and_removes_the_env_file() {
         SSHD.behave("up", "hang");
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         Thread.ofVirtual().start(() -> {
             await().atMost(Duration.ofSeconds(30)).until(() -> Files.exists(SSHD.state().resolve("up.started")));
             rec.cancellation().cancel("cancelled by test");
@@ -256,10 +257,10 @@ class ComposeSshDeployerTest {
     @Test
     void rollback_redeploys_the_previous_release_kept_compose_and_pops_the_history() throws Exception {
         DeployerSpec.ComposeSsh spec = spec();
-        assertThat(deploy("r1", spec, new Recorder())).isInstanceOf(DeployOutcome.Succeeded.class);
+        assertThat(deploy("r1", spec, new RecordingContext())).isInstanceOf(DeployOutcome.Succeeded.class);
         DeployRequest second = ComposeFixtures.request("r2", spec, ComposeFixtures.release("sha256:" + "c".repeat(64)),
                 home.resolve("work"));
-        assertThat(deployer.deploy(second, new Recorder())).isInstanceOf(DeployOutcome.Succeeded.class);
+        assertThat(deployer.deploy(second, new RecordingContext())).isInstanceOf(DeployOutcome.Succeeded.class);
         String r1Compose = Files.readString(remote.resolve("releases/r1/compose.yaml"));
 
         var plan = deployer.planRollback(second.environment(), (s, t) -> { });
@@ -267,9 +268,9 @@ class ComposeSshDeployerTest {
         assertThat(plan.target()).isEqualTo("r1");
         assertThat(plan.release().images().get("app").digest()).isEqualTo(ComposeFixtures.APP_DIGEST);
 
-        Recorder rec = new Recorder();
+        RecordingContext rec = new RecordingContext();
         DeployRequest rollback = ComposeFixtures.request("r3", spec, plan.release(), home.resolve("work"));
-        assertThat(deployer.rollbackTo(plan).deploy(rollback, rec)).as(rec.text())
+        assertThat(deployer.rollbackTo(plan).deploy(rollback, rec)).as(rec.all())
                 .isInstanceOfSatisfying(DeployOutcome.Succeeded.class,
                         s -> assertThat(s.detail()).contains("rolled back from r2 to release r1"));
         assertThat(call("up").args()).contains(remote.resolve("releases/r1/compose.yaml").toString());
