@@ -49,8 +49,17 @@ class ArchitectureTest {
     void adapters_do_not_reach_into_the_command_line() {
         noClasses().that().resideInAnyPackage("dev.pier.store..", "dev.pier.deploy..", "dev.pier.config..",
                         "dev.pier.intake..", "dev.pier.server..", "dev.pier.controller..", "dev.pier.auth..",
-                        "dev.pier.notify..", "dev.pier.gate..")
+                        "dev.pier.notify..", "dev.pier.gate..", "dev.pier.ssh..")
                 .should().dependOnClassesThat().resideInAnyPackage("dev.pier.cli..", "picocli..")
+                .check(PIER);
+    }
+
+    /** SSH knows keys, hosts and channels; what to deploy (config records, runs, compose) is the deployer's business. */
+    @Test
+    void the_ssh_package_depends_on_no_other_pier_package() {
+        noClasses().that().resideInAPackage("dev.pier.ssh..")
+                .should().dependOnClassesThat().resideInAnyPackage("dev.pier.config..", "dev.pier.pipeline..",
+                        "dev.pier.deploy..", "dev.pier.store..", "dev.pier.secret..", "dev.pier.oci..")
                 .check(PIER);
     }
 

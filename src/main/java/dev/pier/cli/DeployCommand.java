@@ -83,11 +83,7 @@ final class DeployCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        IfBusy busy = switch (ifBusy) {
-            case "wait" -> IfBusy.WAIT;
-            case "fail" -> IfBusy.FAIL;
-            default -> throw new CliException(ExitCodes.INVALID, "--if-busy: must be wait or fail, got '" + ifBusy + "'");
-        };
+        IfBusy busy = ifBusy(ifBusy);
         if (server != null || (ctx.env().get("PIER_SERVER") != null && config == null && !dryRun)) {
             if (dryRun) {
                 throw new CliException(ExitCodes.INVALID, "--dry-run runs on the node: drop --server");
@@ -117,20 +113,37 @@ final class DeployCommand implements Callable<Integer> {
         } catch (ReleasePinner.PinningException e) {
             throw new CliException(ExitCodes.FAILED, e.getMessage());
         }
+        return run(ctx, output, node.deployService(), accepted, busy);
+    }
+
+    /**
+     * Runs an accepted signal here, SIGINT/SIGTERM cancelling it, its log live on stderr; prints the run and returns
+     * its exit code. Shared with {@code pier rollback}.
+     */
+    static int run(CliContext ctx, OutputFormat output, DeployService service, Accepted accepted, IfBusy busy) {
         Cancellation cancel = new Cancellation();
         LiveOutput live = new LiveOutput(ctx);
         DeployService.Result result;
         try (TerminationSignals ignored = TerminationSignals.cancelOn(cancel)) {
-            result = node.deployService().deploy(accepted, busy, cancel, live);
+            result = service.deploy(accepted, busy, cancel, live);
         }
         return switch (result) {
             case DeployService.Result.Busy b -> throw new CliException(ExitCodes.REFUSED, b.message());
             case DeployService.Result.Refused r -> throw new CliException(ExitCodes.REFUSED, r.message());
-            case DeployService.Result.Finished f -> finished(node, f.run());
+            case DeployService.Result.Finished f -> finished(ctx, output, f.run());
         };
     }
 
-    private int finished(Node node, Run run) {
+    static IfBusy ifBusy(String option) {
+        return switch (option) {
+            case "wait" -> IfBusy.WAIT;
+            case "fail" -> IfBusy.FAIL;
+            default -> throw new CliException(ExitCodes.INVALID, "--if-busy: must be wait or fail, got '" + option + "'");
+        };
+    }
+
+    /** Prints a finished run (text or JSON) and returns its exit code. */
+    static int finished(CliContext ctx, OutputFormat output, Run run) {
         if (output == OutputFormat.json) {
             ctx.out().println(dev.pier.json.Json.writePretty(RunView.json(run, null)));
         } else {

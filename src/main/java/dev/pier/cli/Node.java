@@ -5,6 +5,7 @@ import dev.pier.config.NodeConfig;
 import dev.pier.deploy.Deployers;
 import dev.pier.deploy.argocd.ArgoCdDeployer;
 import dev.pier.deploy.webhook.WebhookDeployer;
+import dev.pier.deploy.compose.ComposeSshDeployer;
 import dev.pier.deploy.OsProcessControl;
 import dev.pier.deploy.ProcessGroupRunner;
 import dev.pier.intake.ReleasePinner;
@@ -67,7 +68,23 @@ final class Node implements AutoCloseable {
                 : new NodeRegistries(config, new SecretResolver(config.secrets(), ctx.env()), registryListener);
         this.deployers = (registries == null ? Deployers.standard(new ProcessGroupRunner())
                 : Deployers.standard(new ProcessGroupRunner(), this::fetchChart))
-                .with(new WebhookDeployer(callbacks), new ArgoCdDeployer());
+                .with(new WebhookDeployer(callbacks), new ArgoCdDeployer(), new ComposeSshDeployer(home, this::fetchBundle));
+    }
+
+    // A config bundle (compose templates) comes from the registry, by digest when pinned, verified and extracted.
+    private void fetchBundle(Release.ArtifactRef bundle, Path target) throws IOException {
+        if (registries == null) {
+            throw new IOException("this node has no registry client to fetch " + bundle.deploy());
+        }
+        Reference ref;
+        try {
+            ref = Reference.parse(bundle.deploy().startsWith(Reference.OCI_SCHEME)
+                    ? bundle.deploy().substring(Reference.OCI_SCHEME.length()) : bundle.deploy());
+        } catch (InvalidReferenceException e) {
+            throw new IOException("--bundle: " + e.getMessage());
+        }
+        String at = ref.hasDigest() ? ref.digest().toString() : ref.tag();
+        ArtifactPuller.pull(registries.client(ref.registry()), ref.repository(), at, target, ExtractionLimits.DEFAULTS);
     }
 
     // Digest-pinned charts come from the registry by digest, verified, into the run's work directory.
@@ -129,8 +146,21 @@ final class Node implements AutoCloseable {
     }
 
     DeployService deployService() {
-        return new DeployService(runs, audit, locks, deployers::get, recovery, processes, ctx.clock(),
+        return deployService(deployers::get);
+    }
+
+    /** The same service with other deployers, e.g. a compose-ssh rollback. */
+    DeployService deployService(java.util.function.Function<String, dev.pier.pipeline.Deployer> using) {
+        return new DeployService(runs, audit, locks, using, recovery, processes, ctx.clock(),
                 ctx.home().resolve("work"), dev.pier.gate.HttpCheckGate.standard(ctx.clock()));
+    }
+
+    ComposeSshDeployer composeSsh() {
+        return (ComposeSshDeployer) deployers.get(ComposeSshDeployer.TYPE);
+    }
+
+    SecretResolver secrets() {
+        return new SecretResolver(config.secrets(), ctx.env());
     }
 
     dev.pier.intake.RunPreparation preparation() {

@@ -11,7 +11,8 @@ import picocli.CommandLine.Option;
                 + "deploys through node-owned mechanisms and records every deploy as a durable run.",
         subcommands = {DeployCommand.class, RunsCommand.class, RunCommand.class, ConfigCommand.class,
                 ArtifactCommand.class, AuditCommand.class, DemoCommand.class, ServerCommand.class,
-                TokenCommand.class, DecideCommand.Approve.class, DecideCommand.Reject.class},
+                TokenCommand.class, DecideCommand.Approve.class, DecideCommand.Reject.class, KeysCommand.class,
+                RollbackCommand.class},
         footer = {"", ExitCodes.TABLE, "",
                 "Environment: PIER_HOME (default ~/.pier), PIER_CONFIG (default ./pier.yaml)."})
 public final class PierCommand {

@@ -40,6 +40,7 @@ final class ConfigBinder {
         Map<String, RegistrySpec> registries = new LinkedHashMap<>();
         root.path("registries").properties().forEach(e -> registries.put(e.getKey(),
                 registry("$.registries." + e.getKey(), e.getKey(), e.getValue())));
+        ComposeSshBinder.checkTargets(apps, this::problem);
         ServerSpec server = ServerBinder.bind(root.path("server"), this::path, this::problem, secrets.keySet());
         if (!problems.isEmpty()) {
             throw new ConfigException(problems);
@@ -135,6 +136,9 @@ final class ConfigBinder {
         var timeout = Durations.parse(n.path("timeout").asText("10m"));
         if (timeout.isZero()) {
             problem(at + ".timeout", "must be longer than zero");
+        }
+        if ("compose-ssh".equals(n.get("type").asText())) {
+            return new ComposeSshBinder(this::path, this::problem, this::env).bind(at, n, artifact, imageValues, timeout);
         }
         if (ControllerDeployerBinder.TYPES.contains(n.get("type").asText())) {
             return new ControllerDeployerBinder(this::problem, secrets.keySet()).bind(at, n, artifact, imageValues, timeout);

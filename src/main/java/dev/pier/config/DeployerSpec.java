@@ -168,6 +168,33 @@ public sealed interface DeployerSpec {
     }
 
     /**
+     * {@code docker compose} on a server over SSH: templates rendered with images pinned by digest, secrets only in
+     * an env file written over SFTP (0600) and removed when the deploy ends. No local process: {@link #env()} is empty.
+     */
+    record ComposeSsh(SshTarget ssh, ComposeSettings compose, Duration timeout) implements DeployerSpec {
+        @Override
+        public String type() {
+            return "compose-ssh";
+        }
+
+        @Override
+        public Map<String, EnvValue> env() {
+            return Map.of();
+        }
+
+        @Override
+        public java.util.Set<String> secretNames() {
+            java.util.Set<String> names = new java.util.LinkedHashSet<>();
+            compose.envFile().values().forEach(v -> {
+                if (v instanceof EnvValue.Secret s) {
+                    names.add(s.name());
+                }
+            });
+            return names;
+        }
+    }
+
+    /**
      * @param argv         Mustache templates, one per argument; never joined into a shell string
      * @param fallbackWhen when this attempt fails in one of these ways, try the next; null = never
      */

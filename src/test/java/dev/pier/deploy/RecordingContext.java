@@ -6,10 +6,15 @@ import dev.pier.pipeline.LogSink;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An in-memory {@link DeployContext}: keeps every log line and every process start and end. */
-final class RecordingContext implements DeployContext, LogSink {
+/** An in-memory {@link DeployContext}: keeps every log line, every process start and end, and every step. */
+public final class RecordingContext implements DeployContext, LogSink {
 
     record Line(String stream, String text) {}
+
+    /** A step as the run would record it. */
+    public record StepRecord(String name, List<String> argv, Integer exitCode, String outcome) {}
+
+    private final List<StepRecord> steps = new ArrayList<>();
 
     private final List<Line> lines = new ArrayList<>();
     private final List<Long> started = new ArrayList<>();
@@ -29,6 +34,22 @@ final class RecordingContext implements DeployContext, LogSink {
     @Override
     public Cancellation cancellation() {
         return cancellation;
+    }
+
+    @Override
+    public synchronized int stepStarted(String name, List<String> argv) {
+        steps.add(new StepRecord(name, List.copyOf(argv), null, "running"));
+        return steps.size() - 1;
+    }
+
+    @Override
+    public synchronized void stepEnded(int index, Integer exitCode, String outcome) {
+        StepRecord s = steps.get(index);
+        steps.set(index, new StepRecord(s.name(), s.argv(), exitCode, outcome));
+    }
+
+    public synchronized List<StepRecord> steps() {
+        return List.copyOf(steps);
     }
 
     @Override
@@ -87,7 +108,7 @@ final class RecordingContext implements DeployContext, LogSink {
     }
 
     /** Everything logged, one line per entry, for "never appears" assertions. */
-    synchronized String all() {
+    public synchronized String all() {
         StringBuilder sb = new StringBuilder();
         lines.forEach(l -> sb.append(l.stream()).append(": ").append(l.text()).append('\n'));
         return sb.toString();
