@@ -77,7 +77,7 @@ class ArgoCdDeployerTest {
         assertThat(sync.path("dryRun").asBoolean()).isFalse();
         assertThat(argo.received()).allSatisfy(r -> assertThat(r.authorization()).isEqualTo("Bearer " + TOKEN));
         String app = argo.url() + "/api/v1/applications/pytoya-prod";
-        assertThat(ctx.steps()).extracting(RecordingContext.StepCall::argv).containsExactly(
+        assertThat(ctx.steps()).extracting(RecordingContext.StepRecord::argv).containsExactly(
                 List.of("GET", app + "?project=default"), List.of("PATCH", app), List.of("POST", app + "/sync"),
                 List.of("GET", app + "?project=default"));
         assertThat(ctx.steps()).allSatisfy(s -> assertThat(s.outcome()).isEqualTo("succeeded"));

@@ -62,27 +62,6 @@ public final class RecordingContext implements DeployContext, LogSink {
         ended++;
     }
 
-    /** A step as the run would record it. */
-    record StepCall(String name, List<String> argv, String outcome) {}
-
-    private final List<StepCall> steps = new ArrayList<>();
-
-    @Override
-    public synchronized int stepStarted(String name, List<String> argv) {
-        steps.add(new StepCall(name, List.copyOf(argv), "running"));
-        return steps.size() - 1;
-    }
-
-    @Override
-    public synchronized void stepEnded(int index, Integer exitCode, String outcome) {
-        StepCall s = steps.get(index);
-        steps.set(index, new StepCall(s.name(), s.argv(), outcome));
-    }
-
-    synchronized List<StepCall> steps() {
-        return List.copyOf(steps);
-    }
-
     synchronized List<Line> lines() {
         return List.copyOf(lines);
     }

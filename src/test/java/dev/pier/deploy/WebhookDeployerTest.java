@@ -101,7 +101,7 @@ class WebhookDeployerTest {
             assertThat(g.target()).isEqualTo("/deploys/1");
             assertThat(g.answered()).isNotEqualTo(401);
         });
-        assertThat(ctx.steps()).extracting(RecordingContext.StepCall::argv).containsExactly(
+        assertThat(ctx.steps()).extracting(RecordingContext.StepRecord::argv).containsExactly(
                 java.util.List.of("POST", lightway.url().toString()),
                 java.util.List.of("GET", lightway.base() + "/deploys/1"));
         assertThat(ctx.all()).contains("status: running: 1/2").contains("answered 503 busy").doesNotContain(KEY);
