@@ -64,9 +64,19 @@ public final class Database {
     private static final class OneAtATime implements ConnectionFactory {
         private final DataSource ds;
         private final ReentrantLock lock = new ReentrantLock(true);
+        // Never used, never closed: while it is open, closing a handle's connection is not closing the last
+        // connection, which in WAL mode checkpoints the whole log into the database and deletes it (fsyncs
+        // on every handle). Checkpoints then happen as SQLite's auto-checkpoint decides.
+        @SuppressWarnings("unused")
+        private final Connection keeper;
 
         OneAtATime(DataSource ds) {
             this.ds = ds;
+            try {
+                this.keeper = ds.getConnection();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot open the store: " + e.getMessage(), e);
+            }
         }
 
         @Override
