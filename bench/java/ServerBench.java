@@ -20,7 +20,6 @@ import java.util.Collections;
 import java.util.Deque;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -70,7 +69,6 @@ public final class ServerBench {
     final String deploySleep;
     final HttpClient http;
     final List<String> failures = Collections.synchronizedList(new ArrayList<>());
-    final Map<String, String> summary = new LinkedHashMap<>();
 
     /** One signal the client sent. */
     record Sent(String env, int seq, int status, String runId, List<String> superseded, long nanos, String error,
