@@ -7,7 +7,12 @@ import java.nio.channels.FileLock;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.util.concurrent.locks.ReentrantLock;
+import javax.sql.DataSource;
 import org.flywaydb.core.Flyway;
+import org.jdbi.v3.core.ConnectionFactory;
 import org.jdbi.v3.core.Jdbi;
 import org.sqlite.SQLiteConfig;
 import org.sqlite.SQLiteDataSource;
@@ -44,7 +49,55 @@ public final class Database {
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
         migrate(ds, home.resolve(".migrate.lock"));
-        return new Database(Jdbi.create(ds), file);
+        return new Database(Jdbi.create(new OneAtATime(ds)), file);
+    }
+
+    /**
+     * One open connection at a time in this process: a handle holds a process-wide lock from open to close.
+     * sqlite-jdbc waits for a locked database inside native code, which pins a virtual thread to its carrier.
+     * When several handles waited there for a write lock, they pinned every carrier (two on two cores) while
+     * the transaction holding the lock, unmounted, waited for a carrier: {@code pier server} stalled until busy
+     * timeouts failed runs and signals (bench/server-signals, 32 concurrent signals). Waiting for a Java lock
+     * unmounts instead; SQLite's busy wait is left for locks held by other processes. Handles are short and
+     * always closed on the thread that opened them ({@code withHandle}, {@code inTransaction}).
+     */
+    private static final class OneAtATime implements ConnectionFactory {
+        private final DataSource ds;
+        private final ReentrantLock lock = new ReentrantLock(true);
+        // Never used, never closed: while it is open, closing a handle's connection is not closing the last
+        // connection, which in WAL mode checkpoints the whole log into the database and deletes it (fsyncs
+        // on every handle). Checkpoints then happen as SQLite's auto-checkpoint decides.
+        @SuppressWarnings("unused")
+        private final Connection keeper;
+
+        OneAtATime(DataSource ds) {
+            this.ds = ds;
+            try {
+                this.keeper = ds.getConnection();
+            } catch (SQLException e) {
+                throw new IllegalStateException("cannot open the store: " + e.getMessage(), e);
+            }
+        }
+
+        @Override
+        public Connection openConnection() throws SQLException {
+            lock.lock();
+            try {
+                return ds.getConnection();
+            } catch (SQLException | RuntimeException | Error e) {
+                lock.unlock();
+                throw e;
+            }
+        }
+
+        @Override
+        public void closeConnection(Connection c) throws SQLException {
+            try {
+                c.close();
+            } finally {
+                lock.unlock();
+            }
+        }
     }
 
     // Two processes opening a fresh home at once must not both run the migrations.
