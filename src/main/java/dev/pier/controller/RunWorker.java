@@ -124,7 +124,9 @@ public final class RunWorker implements AutoCloseable {
     void tick() {
         List<Run> unfinished = runs.unfinished();
         expireApprovals(unfinished);
-        recoverOrphans();
+        if (unfinished.stream().anyMatch(r -> r.owner() != null)) {
+            recoverOrphans(); // only runs with an owner can be orphans; skip the scan when none has one
+        }
         for (Run run : unfinished) {
             if (!running) {
                 return;

@@ -64,26 +64,26 @@ public final class Database {
     private static final class OneAtATime implements ConnectionFactory {
         private final DataSource ds;
         private final ReentrantLock lock = new ReentrantLock(true);
-        // Never used, never closed: while it is open, closing a handle's connection is not closing the last
-        // connection, which in WAL mode checkpoints the whole log into the database and deletes it (fsyncs
-        // on every handle). Checkpoints then happen as SQLite's auto-checkpoint decides.
-        @SuppressWarnings("unused")
-        private final Connection keeper;
+        // One connection, reused by every handle under the lock: opening a SQLite connection re-reads the
+        // schema and re-applies the pragmas, and closing the last one checkpoints the whole WAL (fsyncs).
+        private Connection shared;
 
         OneAtATime(DataSource ds) {
             this.ds = ds;
-            try {
-                this.keeper = ds.getConnection();
-            } catch (SQLException e) {
-                throw new IllegalStateException("cannot open the store: " + e.getMessage(), e);
-            }
         }
 
         @Override
         public Connection openConnection() throws SQLException {
             lock.lock();
             try {
-                return ds.getConnection();
+                if (shared == null || shared.isClosed()) {
+                    shared = ds.getConnection();
+                }
+                if (lock.getHoldCount() == 1 && !shared.getAutoCommit()) { // a dead handle's transaction must not leak
+                    shared.rollback();
+                    shared.setAutoCommit(true);
+                }
+                return shared;
             } catch (SQLException | RuntimeException | Error e) {
                 lock.unlock();
                 throw e;
@@ -91,12 +91,8 @@ public final class Database {
         }
 
         @Override
-        public void closeConnection(Connection c) throws SQLException {
-            try {
-                c.close();
-            } finally {
-                lock.unlock();
-            }
+        public void closeConnection(Connection c) {
+            lock.unlock(); // the connection stays open for the next handle
         }
     }
 
