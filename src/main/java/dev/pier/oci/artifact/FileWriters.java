@@ -65,9 +65,11 @@ final class FileWriters implements AutoCloseable {
         }
     }
 
-    /** Two writers per core, at most 4: the kernel work they do blocks on locks and the disk now and then. */
+    /**
+     * One writer per core, at least 2 and at most 4 (on 2 cores, 2 writers beat 1 and 4: docs/benchmarks.md).
+     */
     static int defaultThreads() {
-        return Math.max(2, Math.min(4, 2 * Runtime.getRuntime().availableProcessors()));
+        return Math.max(2, Math.min(4, Runtime.getRuntime().availableProcessors()));
     }
 
     int threads() {

@@ -40,6 +40,10 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * compression ratio). Nothing is written outside the target: the stream is extracted into a fresh temp
  * directory created inside the target's parent, which is renamed to the target only when everything is
  * verified (including the layer digest, computed while streaming) and deleted on any failure.
+ *
+ * <p>Three stages overlap: an inflater thread, this thread checking tar entries, and {@link FileWriters}
+ * creating the files. Files thus exist in the staging directory before the digest is known; the rename waits
+ * for every writer and the digest, and on failure the writers are stopped before the directory is deleted.
  */
 public final class SafeExtractor {
 
