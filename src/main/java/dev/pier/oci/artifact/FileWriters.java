@@ -110,7 +110,7 @@ final class FileWriters implements AutoCloseable {
                 }
             } catch (OciException e) {
                 failure.compareAndSet(null, e);
-            } catch (IOException | RuntimeException e) {
+            } catch (Throwable e) { // an Error too: a file must never go missing silently
                 failure.compareAndSet(null, tried(action, "entry " + quote(name) + " could not be written: " + e, e));
             } finally {
                 inFlight.release(cost);
