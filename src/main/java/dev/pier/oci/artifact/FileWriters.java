@@ -29,7 +29,7 @@ import java.util.concurrent.atomic.AtomicReference;
  * files is mostly kernel time (inode allocation, directory entries), which {@code tar} spends on one thread;
  * here it is spread over {@link #threads()} writers. Files of one directory always go to the same writer, in
  * archive order, so writers do not queue on one directory's lock. Bytes in flight are bounded; the reader
- * blocks in {@link #submit} when the writers fall behind.
+ * blocks in {@link #reserve} when the writers fall behind.
  *
  * <p>Files are created with {@code CREATE_NEW} and {@code NOFOLLOW_LINKS}, only below a staging directory
  * that contains no links. The first failure stops the remaining writes and is reported by the next
@@ -118,7 +118,7 @@ final class FileWriters implements AutoCloseable {
         });
     }
 
-    /** Writes one file on the calling thread (used by the reader for files too large to hand over). */
+    /** Creates and writes one file on the calling thread (a writer's task). */
     void write(Path path, byte[] content, boolean exec, String name) throws IOException {
         try (FileChannel out = open(path, exec, name)) {
             ByteBuffer buffer = ByteBuffer.wrap(content);
