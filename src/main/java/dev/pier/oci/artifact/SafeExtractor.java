@@ -10,6 +10,7 @@ import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
+import java.nio.channels.Channels;
 import java.nio.file.DirectoryNotEmptyException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileVisitResult;
@@ -18,7 +19,6 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.SimpleFileVisitor;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.DigestInputStream;
@@ -40,11 +40,18 @@ import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
  * compression ratio). Nothing is written outside the target: the stream is extracted into a fresh temp
  * directory created inside the target's parent, which is renamed to the target only when everything is
  * verified (including the layer digest, computed while streaming) and deleted on any failure.
+ *
+ * <p>Three stages overlap: an inflater thread, this thread checking tar entries, and {@link FileWriters}
+ * creating the files. Files thus exist in the staging directory before the digest is known; the rename waits
+ * for every writer and the digest, and on failure the writers are stopped before the directory is deleted.
  */
 public final class SafeExtractor {
 
     /** What was extracted. */
     public record Result(Path directory, int files, int directories, long uncompressedBytes) {}
+
+    /** Threads creating files (see {@link FileWriters}). */
+    static final int WRITERS = Integer.getInteger("pier.extract.writers", FileWriters.defaultThreads());
 
     private SafeExtractor() {}
 
@@ -90,6 +97,11 @@ public final class SafeExtractor {
         }
     }
 
+    /**
+     * Two threads: an inflater (digest, gunzip and the size and ratio limits, on a virtual thread) hands
+     * 64 KiB chunks of tar to this thread, which checks the entries and hands the files to
+     * {@link FileWriters}. Inflating and creating files, the two costly parts, thus overlap.
+     */
     private static Result extractInto(InputStream raw, Path staging, ExtractionLimits limits, Descriptor expected,
                                       String action) throws IOException {
         MessageDigest sha;
@@ -98,22 +110,60 @@ public final class SafeExtractor {
         } catch (java.security.NoSuchAlgorithmException e) {
             throw new IllegalStateException("the JDK has no SHA-256", e);
         }
-        DigestInputStream digesting = new DigestInputStream(raw, sha);
-        Counting compressed = new Counting(digesting);
+        Counting compressed = new Counting(new DigestInputStream(raw, sha));
         Guard guard = new Guard(compressed, limits, action);
+        Entries entries;
+        try {
+            BlobPipe.Outcome<Entries> outcome = BlobPipe.run("pier-inflate", out -> inflate(compressed, guard, out),
+                    tar -> untar(tar, staging, limits, action));
+            if (outcome.writerFailure() != null) {
+                throw outcome.writerFailure();
+            }
+            entries = outcome.result();
+        } catch (OciException e) {
+            throw guard.violation != null ? guard.violation : e;
+        } catch (IOException e) {
+            if (guard.violation != null) {
+                throw guard.violation;
+            }
+            throw tried(action, "it is not a valid tar+gzip stream: " + e.getMessage(), e);
+        }
+        if (guard.violation != null) {
+            throw guard.violation;
+        }
+        if (expected != null) {
+            verify(compressed, sha, expected, action);
+        }
+        return new Result(staging, entries.files(), entries.directories(), guard.uncompressed);
+    }
+
+    /** The inflater: gunzips everything up to the end of the gzip stream into {@code out}. */
+    private static void inflate(Counting compressed, Guard guard, OutputStream out) throws IOException {
+        // java.util.zip, not commons-compress 1.28: 'helm package' writes a gzip FEXTRA field that is not made
+        // of RFC 1952 subfields (helm/helm#31844), which commons-compress 1.28 refuses (COMPRESS-705, fixed in
+        // 1.29) while the JDK, Go and gzip skip it. Like Go's reader, it reads concatenated gzip members.
+        // A 64 KiB inflater buffer: the default 512 bytes means a read through the digest chain per 512 bytes.
+        guard.source = new GZIPInputStream(compressed, 64 * 1024);
+        byte[] buffer = new byte[BlobPipe.CHUNK];
+        int n;
+        while ((n = guard.read(buffer, 0, buffer.length)) >= 0) {
+            out.write(buffer, 0, n);
+        }
+    }
+
+    private record Entries(int files, int directories) {}
+
+    /** Checks every entry and has its file written; reads {@code in} to its end (tar padding included). */
+    private static Entries untar(InputStream in, Path staging, ExtractionLimits limits, String action)
+            throws IOException {
         int files = 0;
         int directories = 0;
         int entries = 0;
         Set<String> seen = new HashSet<>();
         Set<Path> madeDirectories = new HashSet<>();
-        try {
-            // java.util.zip, not commons-compress 1.28: 'helm package' writes a gzip FEXTRA field that is not made
-            // of RFC 1952 subfields (helm/helm#31844), which commons-compress 1.28 refuses (COMPRESS-705, fixed in
-            // 1.29) while the JDK, Go and gzip skip it. Like Go's reader, it reads concatenated gzip members.
-            // A 64 KiB inflater buffer: the default 512 bytes means a read through the digest chain per 512 bytes.
-            GZIPInputStream gzip = new GZIPInputStream(compressed, 64 * 1024);
-            guard.source = gzip;
-            TarArchiveInputStream tar = new TarArchiveInputStream(guard, "UTF-8");
+        boolean posix = staging.getFileSystem().supportedFileAttributeViews().contains("posix");
+        try (FileWriters writers = new FileWriters("pier-extract", WRITERS, action, posix)) {
+            TarArchiveInputStream tar = new TarArchiveInputStream(in, "UTF-8");
             TarArchiveEntry entry;
             while ((entry = tar.getNextEntry()) != null) {
                 entries++;
@@ -143,11 +193,22 @@ public final class SafeExtractor {
                         if (madeDirectories.add(path.getParent())) {
                             Files.createDirectories(path.getParent()); // once per directory, not per file
                         }
-                        try (OutputStream out = Files.newOutputStream(path, StandardOpenOption.CREATE_NEW,
-                                StandardOpenOption.WRITE, LinkOption.NOFOLLOW_LINKS)) {
-                            tar.transferTo(out);
+                        boolean exec = (entry.getMode() & 0100) != 0;
+                        long size = entry.getSize();
+                        if (size >= 0 && size <= FileWriters.MAX_HANDED_OVER) {
+                            // Read here; created and written by a writer thread while the next entries are read.
+                            writers.reserve((int) size);
+                            byte[] content = tar.readNBytes((int) size);
+                            if (content.length != size) {
+                                throw tried(action, "entry " + quote(name) + " is cut short");
+                            }
+                            writers.submit(path, content, exec, name);
+                        } else {
+                            try (OutputStream out = Channels.newOutputStream(writers.open(path, exec, name))) {
+                                tar.transferTo(out);
+                            }
+                            writers.afterCreate(path, exec);
                         }
-                        permissions(path, (entry.getMode() & 0100) != 0 ? "rwxr-xr-x" : "rw-r--r--");
                         files++;
                     }
                 } catch (FileAlreadyExistsException e) {
@@ -155,38 +216,32 @@ public final class SafeExtractor {
                 }
             }
             // The rest of the gzip member (tar padding) counts against the limits too.
-            guard.transferTo(OutputStream.nullOutputStream());
-        } catch (OciException e) {
-            throw guard.violation != null ? guard.violation : e;
-        } catch (IOException e) {
-            if (guard.violation != null) {
-                throw guard.violation;
-            }
-            throw tried(action, "it is not a valid tar+gzip stream: " + e.getMessage(), e);
+            in.transferTo(OutputStream.nullOutputStream());
+            writers.finish();
         }
-        if (guard.violation != null) {
-            throw guard.violation;
+        return new Entries(files, directories);
+    }
+
+    /** Reads what follows the gzip member; the whole layer must have exactly the descriptor's size and digest. */
+    private static void verify(Counting compressed, MessageDigest sha, Descriptor expected, String action)
+            throws IOException {
+        long remaining = expected.size() - compressed.count;
+        if (remaining < 0) {
+            throw tried(action, "the layer is longer than the " + expected.size() + " bytes its descriptor says");
         }
-        if (expected != null) {
-            long remaining = expected.size() - compressed.count;
-            if (remaining < 0) {
-                throw tried(action, "the layer is longer than the " + expected.size() + " bytes its descriptor says");
-            }
-            byte[] buffer = new byte[64 * 1024];
-            while (compressed.count <= expected.size()
-                    && compressed.read(buffer, 0, (int) Math.min(buffer.length, expected.size() - compressed.count + 1)) >= 0) {
-                // drain what follows the gzip member, so that the digest covers the whole layer
-            }
-            if (compressed.count != expected.size()) {
-                throw tried(action, "the layer is " + compressed.count + " bytes, not the " + expected.size()
-                        + " its descriptor says");
-            }
-            Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
-            if (!actual.equals(expected.digest())) {
-                throw tried(action, "the layer's digest is " + actual + ", not " + expected.digest());
-            }
+        byte[] buffer = new byte[64 * 1024];
+        while (compressed.count <= expected.size()
+                && compressed.read(buffer, 0, (int) Math.min(buffer.length, expected.size() - compressed.count + 1)) >= 0) {
+            // drain what follows the gzip member, so that the digest covers the whole layer
         }
-        return new Result(staging, files, directories, guard.uncompressed);
+        if (compressed.count != expected.size()) {
+            throw tried(action, "the layer is " + compressed.count + " bytes, not the " + expected.size()
+                    + " its descriptor says");
+        }
+        Digest actual = new Digest(Digest.SHA256, HexFormat.of().formatHex(sha.digest()));
+        if (!actual.equals(expected.digest())) {
+            throw tried(action, "the layer's digest is " + actual + ", not " + expected.digest());
+        }
     }
 
     /** The '/'-joined relative path without '.' components; "" for the archive root; refuses escapes. */
@@ -203,6 +258,9 @@ public final class SafeExtractor {
         if (name.indexOf('\\') >= 0) {
             throw tried(action, "entry " + quote(name) + " has a backslash in its path");
         }
+        if (plain(name)) {
+            return name; // the common case, without splitting and joining
+        }
         List<String> parts = new ArrayList<>();
         for (String part : name.split("/")) {
             if (part.equals("..")) {
@@ -215,7 +273,28 @@ public final class SafeExtractor {
         return String.join("/", parts);
     }
 
+    /** Whether every '/'-separated component is non-empty and neither "." nor "..". */
+    private static boolean plain(String name) {
+        int start = 0;
+        while (true) {
+            int end = name.indexOf('/', start);
+            int stop = end < 0 ? name.length() : end;
+            int length = stop - start;
+            if (length == 0 || (name.charAt(start) == '.' && (length == 1 || (length == 2 && name.charAt(start + 1) == '.')))) {
+                return false;
+            }
+            if (end < 0) {
+                return true;
+            }
+            start = end + 1;
+        }
+    }
+
     private static void checkType(TarArchiveEntry entry, String action) throws OciException {
+        if (entry.isFile() && !entry.isSymbolicLink() && !entry.isLink() && !entry.isCharacterDevice()
+                && !entry.isBlockDevice() && !entry.isFIFO() && !entry.isSparse()) {
+            return; // the common case, without quoting the name for a message
+        }
         String name = quote(entry.getName());
         if (entry.isSymbolicLink()) {
             throw tried(action, "entry " + name + " is a symbolic link to " + quote(entry.getLinkName())
@@ -318,7 +397,7 @@ public final class SafeExtractor {
         final String action;
         InputStream source;
         long uncompressed;
-        OciException violation;
+        volatile OciException violation;
 
         Guard(Counting compressed, ExtractionLimits limits, String action) {
             this.compressed = compressed;

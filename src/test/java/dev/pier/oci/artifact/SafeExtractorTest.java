@@ -3,6 +3,8 @@ package dev.pier.oci.artifact;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.pier.oci.Descriptor;
+import dev.pier.oci.Digest;
 import dev.pier.oci.OciException;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
@@ -226,5 +228,65 @@ class SafeExtractorTest {
         assertThat(result.files()).isEqualTo(files);
         assertThat(result.uncompressedBytes()).isGreaterThan(200_000_000L);
         assertThat(target.resolve("d7/f19907.txt")).hasSize(size);
+    }
+    @Test
+    void a_file_and_a_directory_of_the_same_name_are_refused_either_way_round() throws IOException {
+        assertRefused(Archives.tarGz(tar -> {
+            Archives.file(tar, "a", "a file");
+            Archives.file(tar, "a/b", "below a file");
+        }), "conflicts with an earlier entry of another type");
+        assertRefused(Archives.tarGz(tar -> {
+            Archives.special(tar, "a/", TarConstants.LF_DIR, null);
+            Archives.file(tar, "a", "a file over a directory");
+        }), "entry 'a' appears twice");
+    }
+
+    @Test
+    void a_layer_whose_digest_differs_is_refused_after_its_files_were_written_and_nothing_appears() throws Exception {
+        byte[] archive = Archives.tarGz(tar -> {
+            for (int i = 0; i < 500; i++) {
+                Archives.file(tar, "d" + (i % 7) + "/f" + i + ".txt", "content " + i);
+            }
+        });
+        Digest wrong = Digest.parse("sha256:" + "0".repeat(64));
+        Map<String, String> before = Trees.snapshot(tmp);
+
+        assertThatThrownBy(() -> SafeExtractor.extract(new ByteArrayInputStream(archive), target, ExtractionLimits.DEFAULTS,
+                Descriptor.of(MediaTypes.FLUX_CONTENT, wrong, archive.length)))
+                .isInstanceOf(OciException.class)
+                .hasMessageContaining("the layer's digest is sha256:")
+                .hasMessageEndingWith(", not " + wrong);
+        assertThat(Trees.snapshot(tmp)).isEqualTo(before);
+        assertThat(target).doesNotExist();
+    }
+
+    @Test
+    void files_larger_than_a_writer_takes_are_written_whole_among_small_ones() throws IOException {
+        SplittableRandom random = new SplittableRandom(7);
+        byte[] large = new byte[FileWriters.MAX_HANDED_OVER * 3 + 17];
+        for (int i = 0; i < large.length; i++) {
+            large[i] = (byte) random.nextInt(256);
+        }
+        byte[] archive = Archives.tarGz(tar -> {
+            Archives.file(tar, "a/small-1.txt", "one");
+            TarArchiveEntry entry = new TarArchiveEntry("a/large.bin");
+            entry.setSize(large.length);
+            tar.putArchiveEntry(entry);
+            tar.write(large);
+            tar.closeArchiveEntry();
+            Archives.file(tar, "a/small-2.txt", "two");
+            Archives.file(tar, "empty.txt", "");
+        });
+
+        SafeExtractor.Result result = SafeExtractor.extract(new ByteArrayInputStream(archive), target,
+                ExtractionLimits.DEFAULTS, Descriptor.of(MediaTypes.FLUX_CONTENT, dev.pier.oci.layout.OciLayoutStore.sha256(archive), archive.length));
+
+        assertThat(result.files()).isEqualTo(4);
+        assertThat(Files.readAllBytes(target.resolve("a/large.bin"))).isEqualTo(large);
+        assertThat(target.resolve("a/small-1.txt")).hasContent("one");
+        assertThat(target.resolve("a/small-2.txt")).hasContent("two");
+        assertThat(target.resolve("empty.txt")).isEmptyFile();
+        assertThat(java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(target.resolve("a/large.bin"))))
+                .isEqualTo("rw-r--r--");
     }
 }
