@@ -158,36 +158,8 @@ class ServerOidcIT {
 
     /** The claims of a push to main of octo-org/octo-repo, as GitHub issues them. */
     static Map<String, Object> push() {
-        long iat = Instant.now().getEpochSecond() - 5;
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("jti", UUID.randomUUID().toString());
-        c.put("sub", "repo:" + REPOSITORY + ":ref:refs/heads/main");
-        c.put("aud", AUDIENCE);
-        c.put("ref", "refs/heads/main");
-        c.put("sha", "d6cd1e2bd19e03a81132a23b2025920577f84e37");
-        c.put("repository", REPOSITORY);
-        c.put("repository_owner", "octo-org");
-        c.put("repository_owner_id", OWNER_ID);
-        c.put("repository_visibility", "private");
-        c.put("repository_id", REPOSITORY_ID);
-        c.put("actor_id", "1201");
-        c.put("actor", ACTOR);
-        c.put("run_id", "5123456789");
-        c.put("run_number", "42");
-        c.put("run_attempt", "1");
-        c.put("runner_environment", "github-hosted");
-        c.put("workflow", "deploy");
-        c.put("head_ref", "");
-        c.put("base_ref", "");
-        c.put("event_name", "push");
-        c.put("ref_type", "branch");
-        c.put("workflow_ref", REPOSITORY + "/.github/workflows/deploy.yml@refs/heads/main");
-        c.put("job_workflow_ref", REPOSITORY + "/.github/workflows/deploy.yml@refs/heads/main");
-        c.put("iss", issuerUrl);
-        c.put("nbf", iat - 600);
-        c.put("exp", iat + 300);
-        c.put("iat", iat);
-        return c;
+        return dev.pier.auth.oidc.GithubClaims.pushToMain(issuerUrl, AUDIENCE, REPOSITORY, ACTOR, REPOSITORY_ID,
+                OWNER_ID, Instant.now().getEpochSecond() - 5);
     }
 
     static String sign(Map<String, Object> claims) {

@@ -73,35 +73,8 @@ final class FakeIssuer implements AutoCloseable {
 
     /** The claims of a push to main of octo-org/octo-repo, issued at {@code iat}. */
     Map<String, Object> pushClaims(Instant iat) {
-        Map<String, Object> c = new LinkedHashMap<>();
-        c.put("jti", UUID.randomUUID().toString());
-        c.put("sub", "repo:" + REPOSITORY + ":ref:refs/heads/main");
-        c.put("aud", AUDIENCE);
-        c.put("ref", "refs/heads/main");
-        c.put("sha", "d6cd1e2bd19e03a81132a23b2025920577f84e37");
-        c.put("repository", REPOSITORY);
-        c.put("repository_owner", "octo-org");
-        c.put("repository_owner_id", OWNER_ID);
-        c.put("repository_visibility", "private");
-        c.put("repository_id", REPOSITORY_ID);
-        c.put("actor_id", "1201");
-        c.put("actor", "octocat");
-        c.put("run_id", "5123456789");
-        c.put("run_number", "42");
-        c.put("run_attempt", "1");
-        c.put("runner_environment", "github-hosted");
-        c.put("workflow", "deploy");
-        c.put("head_ref", "");
-        c.put("base_ref", "");
-        c.put("event_name", "push");
-        c.put("ref_type", "branch");
-        c.put("workflow_ref", REPOSITORY + "/.github/workflows/deploy.yml@refs/heads/main");
-        c.put("job_workflow_ref", REPOSITORY + "/.github/workflows/deploy.yml@refs/heads/main");
-        c.put("iss", issuer.toString());
-        c.put("nbf", iat.getEpochSecond() - 600);
-        c.put("exp", iat.getEpochSecond() + 300);
-        c.put("iat", iat.getEpochSecond());
-        return c;
+        return GithubClaims.pushToMain(issuer.toString(), AUDIENCE, REPOSITORY, "octocat", REPOSITORY_ID, OWNER_ID,
+                iat.getEpochSecond());
     }
 
     static String sign(RSAKey key, Map<String, Object> claims) {
