@@ -62,16 +62,7 @@ class RemoteDeployIT {
                     environments:
                 """);
         for (String env : List.of("staging", "qa", "preview")) {
-            yaml.append("""
-                          %s:
-                            pin: as-given
-                            deployed_url: "https://{{app}}-{{env}}.example.test"
-                            deployer:
-                              type: command
-                              timeout: 1m
-                              commands:
-                                - argv: ["%s", "{{images.app}}"]
-                    """.formatted(env, deployer));
+            yaml.append(ServerProcess.commandEnvironment(env, "", deployer));
         }
         node.file("pier.yaml", yaml.toString());
         server = ServerProcess.start(node, Map.of());

@@ -118,17 +118,7 @@ class ServerApprovalIT {
         approvals.put("release", "approvals: { required: 2 }");
         approvals.put("notify", "approvals: { required: 1 }");
         approvals.put("direct", "orphan: stop");
-        approvals.forEach((env, rule) -> yaml.append("""
-                          %s:
-                            pin: as-given
-                            deployed_url: "https://{{app}}-{{env}}.example.test"
-                            %s
-                            deployer:
-                              type: command
-                              timeout: 1m
-                              commands:
-                                - argv: ["%s", "{{images.app}}"]
-                    """.formatted(env, rule, deployer)));
+        approvals.forEach((env, rule) -> yaml.append(ServerProcess.commandEnvironment(env, rule, deployer)));
         node.file("pier.yaml", yaml.toString());
         server = ServerProcess.start(node, Map.of("PIER_IT_HOOK_SECRET", HOOK_SECRET));
         List<Token> t = ServerProcess.tokens(node, List.of(

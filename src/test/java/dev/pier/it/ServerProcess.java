@@ -217,4 +217,19 @@ final class ServerProcess implements AutoCloseable {
             throw new UncheckedIOException(e);
         }
     }
+
+    /** One environment of the demo app as YAML: as-given pins, a deployed_url, and a command deployer. */
+    static String commandEnvironment(String env, String extra, java.nio.file.Path deployer) {
+        return """
+                      %s:
+                        pin: as-given
+                        deployed_url: "https://{{app}}-{{env}}.example.test"
+                        %s
+                        deployer:
+                          type: command
+                          timeout: 1m
+                          commands:
+                            - argv: ["%s", "{{images.app}}"]
+                """.formatted(env, extra, deployer);
+    }
 }
