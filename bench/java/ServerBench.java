@@ -64,7 +64,8 @@ public final class ServerBench {
     final String jcmd;
     final String app;
     final List<String> envs;
-    final int signals, warmup, concurrency, overhead, settleMs, drainSeconds;
+    final int signals, warmup, concurrency, overhead, settleMs, drainSeconds, pacedSignals;
+    final double pacedRate;
     final Path deployLogs, sleepFile;
     final String deploySleep;
     final HttpClient http;
@@ -89,6 +90,8 @@ public final class ServerBench {
         warmup = Integer.parseInt(a.getOrDefault("warmup", "0"));
         concurrency = Integer.parseInt(a.getOrDefault("concurrency", "32"));
         overhead = Integer.parseInt(a.getOrDefault("overhead", "100"));
+        pacedSignals = Integer.parseInt(a.getOrDefault("paced-signals", "0"));
+        pacedRate = Double.parseDouble(a.getOrDefault("paced-rate", "100"));
         settleMs = Integer.parseInt(a.getOrDefault("settle-ms", "3000"));
         drainSeconds = Integer.parseInt(a.getOrDefault("drain-s", "300"));
         deployLogs = Path.of(a.get("deploy-logs"));
@@ -136,15 +139,27 @@ public final class ServerBench {
         // 3. The timed burst.
         log("burst: " + signals + " signals over " + envs.size() + " environments, " + concurrency + " in flight");
         String loadBefore = loadAverage();
+        double[] cpu0 = cpu();
         long t0 = System.nanoTime();
         List<Sent> burst = send(plan(signals, 42), byEnv, true);
         long wallNanos = System.nanoTime() - t0;
+        double[] cpu1 = cpu();
         String loadAfterBurst = loadAverage();
         // 4. Drain: every run terminal.
         long d0 = System.nanoTime();
         drain(byEnv, Duration.ofSeconds(drainSeconds));
         long drainNanos = System.nanoTime() - d0;
-        // 5. Verify.
+        // 5. Paced: signals at a fixed rate below capacity, latency counted from when each was due.
+        List<Sent> paced = List.of();
+        long pacedWall = 0;
+        if (pacedSignals > 0) {
+            log("paced: " + pacedSignals + " signals at " + pacedRate + "/s (at most " + concurrency + " in flight)");
+            long p0 = System.nanoTime();
+            paced = sendPaced(plan(pacedSignals, 99), byEnv);
+            pacedWall = System.nanoTime() - p0;
+            drain(byEnv, Duration.ofSeconds(drainSeconds));
+        }
+        // 6. Verify (burst and paced).
         Counts counts = verify(byEnv);
         // 6. Idle memory after the burst.
         Memory afterBurst = memory("after the burst", settleMs);
@@ -169,14 +184,29 @@ public final class ServerBench {
                         + " (goal p99 <= 100 ms: %s)%n", p50, p99, max,
                 ms((long) Arrays.stream(lat).average().orElse(0)), p99 <= 100 ? "met" : "NOT met");
         System.out.printf(Locale.ROOT, "  load average: before %s; after the burst %s%n", loadBefore, loadAfterBurst);
+        System.out.printf(Locale.ROOT, "  CPU during the burst: server %.2f s, deployers it reaped %.2f s, this client %.2f s"
+                        + " (%.1f ms of server CPU per signal; %d cores x %.2f s wall = %.2f s)%n", cpu1[0] - cpu0[0],
+                cpu1[1] - cpu0[1], cpu1[2] - cpu0[2], (cpu1[0] - cpu0[0]) * 1000 / Math.max(1, burst.size()),
+                Runtime.getRuntime().availableProcessors(), wallNanos / 1e9,
+                Runtime.getRuntime().availableProcessors() * wallNanos / 1e9);
         System.out.printf(Locale.ROOT, "  drain: all runs terminal %.1f s after the last 202 (deployer sleeps %s s per run)%n",
                 drainNanos / 1e9, deploySleep);
-        System.out.printf(Locale.ROOT, "runs (warm-up + burst): %d accepted, %d succeeded (deployed), %d superseded, %d other;"
+        System.out.printf(Locale.ROOT, "runs (warm-up, burst and paced): %d accepted, %d succeeded (deployed), %d superseded, %d other;"
                         + " deployer invocations %d%n", counts.accepted, counts.succeeded, counts.superseded,
                 counts.other, counts.invocations);
         System.out.printf(Locale.ROOT, "  checks: one run at a time per environment: %s; newest signal won in every"
                         + " environment: %s; none lost: %s%n", verdict(counts.overlapFailures),
                 verdict(counts.newestFailures), verdict(counts.lostFailures));
+        if (!paced.isEmpty()) {
+            long[] pl = paced.stream().filter(x -> x.status() == 202).mapToLong(Sent::nanos).sorted().toArray();
+            double pp99 = ms(pct(pl, 99));
+            System.out.printf(Locale.ROOT, "paced: %d signals offered at %.0f/s, at most %d in flight: %d accepted in %.3f s"
+                            + " (%.1f/s)%n", paced.size(), pacedRate, concurrency, pl.length, pacedWall / 1e9,
+                    pl.length / (pacedWall / 1e9));
+            System.out.printf(Locale.ROOT, "  POST /api/v1/signals latency from when each signal was due: p50 %.1f ms,"
+                            + " p99 %.1f ms, max %.1f ms (goal p99 <= 100 ms: %s)%n", ms(pct(pl, 50)), pp99,
+                    ms(pl.length == 0 ? 0 : pl[pl.length - 1]), pp99 <= 100 ? "met" : "NOT met");
+        }
         if (oh != null) {
             System.out.printf(Locale.ROOT, "controller overhead per run (%d runs, one at a time, idle environments,"
                     + " deployer excluded):%n", oh.runs);
@@ -261,14 +291,64 @@ public final class ServerBench {
                 f.get();
             }
         }
+        return accepted(sent, "signal");
+    }
+
+    /** Everything sent; each one the server did not accept is a failure. */
+    List<Sent> accepted(java.util.Collection<Sent> sent, String what) {
         List<Sent> all = new ArrayList<>(sent);
         for (Sent s : all) {
             if (s.status() != 202) {
-                failures.add("signal " + s.env() + "#" + s.seq() + " was not accepted: HTTP " + s.status() + " "
+                failures.add(what + " " + s.env() + "#" + s.seq() + " was not accepted: HTTP " + s.status() + " "
                         + s.error());
             }
         }
         return all;
+    }
+
+    /**
+     * Open loop: signal i is due at start + i / rate, whatever happened to the ones before it; a worker sleeps
+     * until then (pacing, not synchronisation). Latency runs from the due time, so a server that falls behind is
+     * charged for the wait it causes (no coordinated omission). Still at most {@code concurrency} in flight and
+     * never two at once to one environment.
+     */
+    List<Sent> sendPaced(List<String> plan, Map<String, List<Sent>> byEnv) throws Exception {
+        Dispatcher d = new Dispatcher(plan, byEnv);
+        ConcurrentLinkedQueue<Sent> sent = new ConcurrentLinkedQueue<>();
+        java.util.concurrent.atomic.AtomicInteger next = new java.util.concurrent.atomic.AtomicInteger();
+        long start = System.nanoTime() + 50_000_000L;
+        double interval = 1e9 / pacedRate;
+        try (ExecutorService pool = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<?>> workers = new ArrayList<>();
+            for (int w = 0; w < concurrency; w++) {
+                workers.add(pool.submit(() -> {
+                    int i;
+                    while ((i = next.getAndIncrement()) < plan.size()) {
+                        long due = start + (long) (i * interval);
+                        long wait = due - System.nanoTime();
+                        if (wait > 0) {
+                            Thread.sleep(wait / 1_000_000L, (int) (wait % 1_000_000L));
+                        }
+                        Dispatcher.Slot slot = d.next();
+                        if (slot == null) {
+                            return null;
+                        }
+                        Sent s = post(slot.env(), slot.seq(), true);
+                        long fromDue = System.nanoTime() - due;
+                        Sent late = new Sent(s.env(), s.seq(), s.status(), s.runId(), s.superseded(), fromDue,
+                                s.error(), true);
+                        sent.add(late);
+                        byEnv.get(slot.env()).add(late);
+                        d.done(slot.env());
+                    }
+                    return null;
+                }));
+            }
+            for (Future<?> f : workers) {
+                f.get();
+            }
+        }
+        return accepted(sent, "paced signal");
     }
 
     static final class Dispatcher {
@@ -709,6 +789,23 @@ public final class ServerBench {
             }
         }
         return String.join(", ", out);
+    }
+
+    /** CPU seconds so far: {@code [server, its reaped children (the deployers), this client]}. */
+    double[] cpu() {
+        double server = 0, children = 0;
+        try {
+            String stat = Files.readString(Path.of("/proc/" + pid + "/stat"));
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            // fields 14-17 of proc(5), counted from the state field (3): utime stime cutime cstime, in ticks
+            server = (Long.parseLong(f[11]) + Long.parseLong(f[12])) / 100.0;
+            children = (Long.parseLong(f[13]) + Long.parseLong(f[14])) / 100.0;
+        } catch (IOException | RuntimeException e) {
+            // leave zeros: the report says so
+        }
+        double client = ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory
+                .getOperatingSystemMXBean()).getProcessCpuTime() / 1e9;
+        return new double[] {server, children, client};
     }
 
     static String loadAverage() {

@@ -37,7 +37,7 @@ public final class RunController {
         RunStore.Enqueued e = runs.enqueue(new RunStore.NewRun(ids.next(), v.app().name(), v.environment().name(),
                 signal, v.release(), v.environment().deployer().type(), null, clock.instant()));
         events.changed(e.run());
-        e.superseded().forEach(id -> runs.find(id).ifPresent(events::changed));
+        e.superseded().forEach(events::changed);
         worker.wake();
         return e;
     }
@@ -51,26 +51,23 @@ public final class RunController {
      * {@code wait} passes. Changes made in this process wake it at once; others (a CLI deploy) within a second.
      */
     public Run awaitChange(String id, Duration wait) throws InterruptedException {
-        Run first = find(id);
-        long end = System.nanoTime() + wait.toNanos();
-        Run now = first;
-        while (!now.status().isTerminal()) {
-            long left = (end - System.nanoTime()) / 1_000_000L;
-            if (left <= 0) {
-                break;
+        try (RunEvents.Watch watch = events.watch(id)) {
+            Run first = find(id);
+            long end = System.nanoTime() + wait.toNanos();
+            Run now = first;
+            while (!now.status().isTerminal()) {
+                long left = (end - System.nanoTime()) / 1_000_000L;
+                if (left <= 0) {
+                    break;
+                }
+                watch.await(Math.min(left, RECHECK.toMillis()));
+                now = find(id);
+                if (now.status() != first.status() || now.attempt() != first.attempt()) {
+                    break;
+                }
             }
-            long seen = events.generation();
-            now = find(id);
-            if (now.status() != first.status() || now.attempt() != first.attempt()) {
-                break;
-            }
-            events.awaitAfter(seen, Math.min(left, RECHECK.toMillis()));
-            now = find(id);
-            if (now.status() != first.status() || now.attempt() != first.attempt()) {
-                break;
-            }
+            return now;
         }
-        return now;
     }
 
     /** Cancels a waiting run at once, or stops the deployer of one this server executes. */

@@ -15,6 +15,7 @@ import dev.pier.pipeline.RunObserver;
 import dev.pier.pipeline.RunRecovery;
 import dev.pier.pipeline.RunStatus;
 import dev.pier.pipeline.RunStore;
+import dev.pier.pipeline.RunStore.QueueEntry;
 import dev.pier.pipeline.RunStore.Transition;
 import java.lang.System.Logger.Level;
 import java.time.Clock;
@@ -122,12 +123,12 @@ public final class RunWorker implements AutoCloseable {
     }
 
     void tick() {
-        List<Run> unfinished = runs.unfinished();
-        expireApprovals(unfinished);
-        if (unfinished.stream().anyMatch(r -> r.owner() != null)) {
-            recoverOrphans(); // only runs with an owner can be orphans; skip the scan when none has one
+        List<QueueEntry> queue = runs.queue();
+        expireApprovals(queue);
+        if (queue.stream().anyMatch(r -> r.owner() != null && !executing.containsKey(r.id()))) {
+            recoverOrphans(); // only runs claimed by another process can be orphans; skip the scan when none is
         }
-        for (Run run : unfinished) {
+        for (QueueEntry run : queue) {
             if (!running) {
                 return;
             }
@@ -137,23 +138,22 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
-    private void dispatch(Run run) {
+    private void dispatch(QueueEntry run) {
         String key = run.app() + "/" + run.environment();
         if (busy.contains(key)) {
             return;
         }
         EnvironmentSpec env;
         try {
-            env = preparation.environment(run);
+            env = preparation.environment(run.app(), run.environment());
         } catch (PreparationException e) {
-            failQueued(run, e);
+            failQueued(run.id(), e);
             return;
         }
         ApprovalRule rule = env.controls().approvals();
-        boolean approved = run.approval() != null && run.approval().approvedAt() != null;
-        if (rule != null && !approved) {
+        if (rule != null && !run.approved()) {
             if (busy.add(key)) {
-                submit(key, () -> requestApproval(run, rule));
+                submit(key, () -> requestApproval(run.id(), rule));
             }
             return;
         }
@@ -190,14 +190,17 @@ public final class RunWorker implements AutoCloseable {
      * those: announcing a run again would send its notification again and count it in the metrics again.
      */
     private void recoverAndAnnounce(String app, String env) {
+        List<Run> unfinished = runs.unfinished(app, env);
+        if (unfinished.stream().noneMatch(r -> r.owner() != null && !executing.containsKey(r.id()))) {
+            return; // the usual case: nothing here was claimed by a process other than this one's live runs
+        }
         Map<String, RunStatus> before = new java.util.HashMap<>();
-        runs.unfinished().stream().filter(r -> r.app().equals(app) && r.environment().equals(env))
-                .forEach(r -> before.put(r.id(), r.status()));
+        unfinished.forEach(r -> before.put(r.id(), r.status()));
         recovery.recoverEnvironment(app, env, true, observer);
         before.forEach((id, status) -> runs.find(id).filter(r -> r.status() != status).ifPresent(events::changed));
     }
 
-    private void execute(Run queued) {
+    private void execute(QueueEntry queued) {
         recoverAndAnnounce(queued.app(), queued.environment());
         Run run = runs.find(queued.id()).orElseThrow();
         if (run.status() != RunStatus.QUEUED || run.owner() != null) {
@@ -230,13 +233,17 @@ public final class RunWorker implements AutoCloseable {
                 }
             }
         } catch (PreparationException e) {
-            failQueued(run, e);
+            failQueued(run.id(), e);
         } finally {
             executing.remove(run.id());
         }
     }
 
-    private void requestApproval(Run run, ApprovalRule rule) {
+    private void requestApproval(String id, ApprovalRule rule) {
+        Run run = runs.find(id).orElseThrow();
+        if (run.status() != RunStatus.QUEUED || run.owner() != null) {
+            return; // superseded or cancelled while it waited
+        }
         try {
             Release release = run.resolved() ? run.release() : preparation.pin(run);
             if (!run.resolved() && !runs.resolve(run.id(), release)) {
@@ -245,15 +252,15 @@ public final class RunWorker implements AutoCloseable {
             Instant now = clock.instant();
             events.changed(runs.requestApproval(run.id(), rule.required(), now.plus(rule.expires()), now));
         } catch (PreparationException e) {
-            failQueued(run, e);
+            failQueued(id, e);
         } catch (RunStore.StaleTransitionException e) {
             // superseded or cancelled meanwhile
         }
     }
 
-    private void failQueued(Run run, PreparationException e) {
+    private void failQueued(String id, PreparationException e) {
         try {
-            Run failed = runs.transition(run.id(), RunStatus.QUEUED, RunStatus.FAILED,
+            Run failed = runs.transition(id, RunStatus.QUEUED, RunStatus.FAILED,
                     Transition.at(clock.instant(), e.getMessage())
                             .withError(new ErrorReport(e.kind(), e.step(), null, e.getMessage(), List.of())));
             events.changed(failed);
@@ -262,11 +269,15 @@ public final class RunWorker implements AutoCloseable {
         }
     }
 
-    private void expireApprovals(List<Run> unfinished) {
+    private void expireApprovals(List<QueueEntry> queue) {
         Instant now = clock.instant();
-        for (Run run : unfinished) {
-            if (run.status() != RunStatus.AWAITING_APPROVAL || run.approval() == null
-                    || run.approval().expiresAt() == null || run.approval().expiresAt().isAfter(now)) {
+        for (QueueEntry entry : queue) {
+            if (entry.status() != RunStatus.AWAITING_APPROVAL || entry.approvalExpiresAt() == null
+                    || entry.approvalExpiresAt().isAfter(now)) {
+                continue;
+            }
+            Run run = runs.find(entry.id()).orElseThrow(); // with its decisions, for the count below
+            if (run.status() != RunStatus.AWAITING_APPROVAL || run.approval() == null) {
                 continue;
             }
             String summary = "rejected (approval expired): " + run.approval().approvals() + " of "

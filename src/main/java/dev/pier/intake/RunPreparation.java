@@ -47,9 +47,12 @@ public final class RunPreparation {
     }
 
     public EnvironmentSpec environment(Run run) throws PreparationException {
-        return app(run).environment(run.environment()).orElseThrow(() -> new PreparationException("config", "prepare",
-                "environment '" + run.environment() + "' of app '" + run.app() + "' is no longer in the node config "
-                        + config.source()));
+        return environment(run.app(), run.environment());
+    }
+
+    public EnvironmentSpec environment(String app, String env) throws PreparationException {
+        return app(app).environment(env).orElseThrow(() -> new PreparationException("config", "prepare",
+                "environment '" + env + "' of app '" + app + "' is no longer in the node config " + config.source()));
     }
 
     /** Pins the run's release to digests as its environment requires. */
@@ -75,7 +78,11 @@ public final class RunPreparation {
     }
 
     private AppSpec app(Run run) throws PreparationException {
-        return config.app(run.app()).orElseThrow(() -> new PreparationException("config", "prepare",
-                "app '" + run.app() + "' is no longer in the node config " + config.source()));
+        return app(run.app());
+    }
+
+    private AppSpec app(String name) throws PreparationException {
+        return config.app(name).orElseThrow(() -> new PreparationException("config", "prepare",
+                "app '" + name + "' is no longer in the node config " + config.source()));
     }
 }

@@ -108,8 +108,7 @@ public final class DeployService {
     private Optional<EnvironmentLocks.Lease> unlessDeploying(String app, String env) {
         long deadline = System.nanoTime() + TRANSIENT_HOLD.toNanos();
         while (System.nanoTime() < deadline) {
-            boolean executing = runs.unfinished().stream().anyMatch(r -> r.app().equals(app)
-                    && r.environment().equals(env) && r.status().isExecuting()
+            boolean executing = runs.unfinished(app, env).stream().anyMatch(r -> r.status().isExecuting()
                     && r.owner() != null && processes.isAlive(r.owner()));
             if (executing) {
                 return Optional.empty();

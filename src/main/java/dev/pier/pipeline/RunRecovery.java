@@ -40,10 +40,8 @@ public final class RunRecovery {
      * what is being waited for, so a deploy queued behind an orphan says why it waits.
      */
     public void recoverEnvironment(String app, String env, boolean mayWait, LogSink progress) {
-        for (Run run : orphans()) {
-            if (run.app().equals(app) && run.environment().equals(env)) {
-                recover(run, mayWait, progress);
-            }
+        for (Run run : orphans(runs.unfinished(app, env))) {
+            recover(run, mayWait, progress);
         }
     }
 
@@ -68,8 +66,12 @@ public final class RunRecovery {
     }
 
     private List<Run> orphans() {
+        return orphans(runs.claimedUnfinished());
+    }
+
+    private List<Run> orphans(List<Run> unfinished) {
         Owner self = processes.self();
-        return runs.unfinished().stream()
+        return unfinished.stream()
                 .filter(r -> r.owner() != null && r.owner().pid() != self.pid())
                 .filter(r -> !processes.isAlive(r.owner()))
                 .toList();

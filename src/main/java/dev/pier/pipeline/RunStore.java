@@ -40,6 +40,18 @@ public interface RunStore {
     /** Runs that are not terminal, oldest first. */
     List<Run> unfinished();
 
+    /** Runs of one environment that are not terminal, oldest first. */
+    List<Run> unfinished(String app, String environment);
+
+    /** Runs that are not terminal and name the process that claimed them: the only ones that can be orphans. */
+    List<Run> claimedUnfinished();
+
+    /**
+     * The scheduler's view of the runs that are not terminal, oldest first: only what it decides on, so reading
+     * it on every wake stays cheap however large the signals and releases are.
+     */
+    List<QueueEntry> queue();
+
     /**
      * Moves a run from {@code from} to {@code to} if, and only if, it is still in {@code from}.
      *
@@ -66,7 +78,19 @@ public interface RunStore {
     record NewRun(String id, String app, String environment, DeploySignal signal, Release release,
                   String deployer, Owner owner, java.time.Instant at) {}
 
-    record Enqueued(Run run, List<String> superseded) {}
+    /** @param superseded the runs it superseded, as they are now */
+    record Enqueued(Run run, List<Run> superseded) {
+        public List<String> supersededIds() {
+            return superseded.stream().map(Run::id).toList();
+        }
+    }
+
+    /**
+     * @param approved          the approval rule was met (or the run never asked for approval: false)
+     * @param approvalExpiresAt when its pending approval request lapses; null when it has none
+     */
+    record QueueEntry(String id, String app, String environment, RunStatus status, Owner owner, boolean approved,
+                      java.time.Instant approvalExpiresAt) {}
 
     record RunQuery(String app, String environment, RunStatus status, int limit) {
         public static RunQuery all(int limit) {

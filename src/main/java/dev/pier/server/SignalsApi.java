@@ -83,7 +83,7 @@ final class SignalsApi {
         ObjectNode out = Json.mapper().createObjectNode();
         out.put("run_id", queued.run().id()).put("status", queued.run().status().wireName()).put("url", url)
                 .put("app", queued.run().app()).put("environment", queued.run().environment());
-        queued.superseded().forEach(out.putArray("superseded")::add);
+        queued.supersededIds().forEach(out.putArray("superseded")::add);
         ctx.header("Location", url);
         PierServer.send(ctx, 202, out);
     }

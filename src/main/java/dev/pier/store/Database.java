@@ -49,7 +49,10 @@ public final class Database {
         SQLiteDataSource ds = new SQLiteDataSource(config);
         ds.setUrl("jdbc:sqlite:" + file);
         migrate(ds, home.resolve(".migrate.lock"));
-        return new Database(Jdbi.create(new OneAtATime(ds)), file);
+        Jdbi jdbi = Jdbi.create(new OneAtATime(ds));
+        StatementCache statements = new StatementCache(); // one, like the connection it prepares on
+        jdbi.setStatementBuilderFactory(connection -> statements);
+        return new Database(jdbi, file);
     }
 
     /**

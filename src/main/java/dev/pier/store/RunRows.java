@@ -8,6 +8,7 @@ import dev.pier.pipeline.Owner;
 import dev.pier.pipeline.Release;
 import dev.pier.pipeline.Run;
 import dev.pier.pipeline.RunStatus;
+import dev.pier.pipeline.RunStore;
 import dev.pier.pipeline.StatusChange;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -49,6 +50,17 @@ final class RunRows {
                 List.of(),
                 rs.getInt("resolved") == 1,
                 approval(rs));
+    }
+
+    static RunStore.QueueEntry queueEntry(ResultSet rs, StatementContext ctx) throws SQLException {
+        long ownerPid = rs.getLong("owner_pid");
+        Owner owner = rs.wasNull() ? null : new Owner(ownerPid, Instant.ofEpochMilli(rs.getLong("owner_started_at")));
+        rs.getLong("approved_at");
+        boolean approved = !rs.wasNull();
+        long expires = rs.getLong("approval_expires_at");
+        Instant expiresAt = rs.wasNull() ? null : Instant.ofEpochMilli(expires);
+        return new RunStore.QueueEntry(rs.getString("id"), rs.getString("app"), rs.getString("environment"),
+                RunStatus.fromWire(rs.getString("status")), owner, approved, expiresAt);
     }
 
     private static Approval approval(ResultSet rs) throws SQLException {

@@ -131,6 +131,21 @@ class JdbcRunStoreTest {
     }
 
     @Test
+    void writes_that_skip_their_own_fsync_leave_the_connection_fully_synchronous_for_the_next_commit() {
+        Database db = Database.openSqlite(home.resolve("sync"));
+        JdbcRunStore runs = new JdbcRunStore(db.jdbi());
+        runs.create(newRun("r1", "production"));
+        runs.appendLog("r1", List.of(new LogLine(0, T0, "stdout", "hello")));
+        runs.recordSteps("r1", List.of());
+        runs.recordDeployerProcess("r1", 7L);
+
+        // 2 = FULL: status changes and signals must still be fsynced before they are acknowledged
+        int synchronous = db.jdbi().withHandle(h -> h.createQuery("pragma synchronous").mapTo(Integer.class).one());
+        assertThat(synchronous).isEqualTo(2);
+        assertThat(runs.log("r1", 0, 10)).extracting(LogLine::text).containsExactly("hello");
+    }
+
+    @Test
     void steps_and_the_deployer_process_group_are_recorded_on_the_run() {
         store.create(newRun("r1", "production"));
         store.recordDeployerProcess("r1", 4242L);

@@ -11,6 +11,7 @@ import dev.pier.pipeline.RunStore;
 import dev.pier.pipeline.RunStore.NewRun;
 import dev.pier.pipeline.RunStore.Transition;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -43,9 +44,13 @@ class ServerQueueStoreTest {
                         new dev.pier.pipeline.Owner(7, JdbcRunStoreTest.T0)));
         store.enqueue(queued("r2", "staging", 3));
         store.enqueue(queued("other", "production", 4));
-        RunStore.Enqueued third = store.enqueue(queued("r3", "staging", 5));
+        NewRun r3 = queued("r3", "staging", 5);
+        RunStore.Enqueued third = store.enqueue(new NewRun(r3.id(), r3.app(), r3.environment(), r3.signal(),
+                r3.release(), r3.deployer(), null, r3.at().plusNanos(123_456))); // the store keeps milliseconds
 
-        assertThat(third.superseded()).containsExactly("r2");
+        assertThat(third.supersededIds()).containsExactly("r2");
+        assertThat(third.superseded().get(0).status()).isEqualTo(RunStatus.SUPERSEDED);
+        assertThat(third.run()).isEqualTo(store.find("r3").orElseThrow());
         assertThat(third.run().resolved()).isFalse();
         Run r2 = store.find("r2").orElseThrow();
         assertThat(r2.status()).isEqualTo(RunStatus.SUPERSEDED);
@@ -54,6 +59,53 @@ class ServerQueueStoreTest {
         assertThat(store.find("r1").orElseThrow().status()).as("an executing run is never superseded")
                 .isEqualTo(RunStatus.DEPLOYING);
         assertThat(store.find("other").orElseThrow().status()).isEqualTo(RunStatus.QUEUED);
+    }
+
+    @Test
+    void the_schedulers_views_hold_exactly_the_unfinished_runs_they_name() {
+        var t0 = JdbcRunStoreTest.T0;
+        store.enqueue(queued("claimed", "staging", 1));
+        store.transition("claimed", RunStatus.QUEUED, RunStatus.DEPLOYING,
+                Transition.at(t0.plusSeconds(2), "started").withOwner(new dev.pier.pipeline.Owner(7, t0)));
+        store.enqueue(queued("waiting", "staging", 3));
+        store.enqueue(queued("gated", "production", 4));
+        store.requestApproval("gated", 1, t0.plusSeconds(3600), t0.plusSeconds(5));
+        store.enqueue(queued("approved", "review", 6));
+        store.requestApproval("approved", 1, t0.plusSeconds(3600), t0.plusSeconds(7));
+        store.decide("approved", new Approval.Decision("bob", "token:tokb", "approve", t0.plusSeconds(8), null),
+                RunStatus.QUEUED, Transition.at(t0.plusSeconds(8), "approved"));
+        store.enqueue(queued("done", "qa", 9));
+        store.transition("done", RunStatus.QUEUED, RunStatus.CANCELLED, Transition.at(t0.plusSeconds(10), "x"));
+
+        assertThat(store.unfinished("pytoya", "staging")).extracting(Run::id).containsExactly("claimed", "waiting");
+        assertThat(store.unfinished("pytoya", "qa")).isEmpty();
+        assertThat(store.claimedUnfinished()).extracting(Run::id).containsExactly("claimed");
+        assertThat(store.queue()).containsExactly(
+                new RunStore.QueueEntry("claimed", "pytoya", "staging", RunStatus.DEPLOYING,
+                        new dev.pier.pipeline.Owner(7, t0), false, null),
+                new RunStore.QueueEntry("waiting", "pytoya", "staging", RunStatus.QUEUED, null, false, null),
+                new RunStore.QueueEntry("gated", "pytoya", "production", RunStatus.AWAITING_APPROVAL, null, false,
+                        t0.plusSeconds(3600)),
+                new RunStore.QueueEntry("approved", "pytoya", "review", RunStatus.QUEUED, null, true,
+                        t0.plusSeconds(3600)));
+    }
+
+    @Test
+    void the_schedulers_reads_touch_only_unfinished_runs_so_a_long_history_does_not_slow_them() {
+        var jdbi = Database.openSqlite(home).jdbi();
+        for (String sql : List.of(JdbcRunStore.UNFINISHED_SQL, JdbcRunStore.CLAIMED_SQL, JdbcRunStore.QUEUE_SQL,
+                JdbcRunStore.UNFINISHED_IN_ENV_SQL)) {
+            assertThat(plan(jdbi, sql)).as(sql).containsAnyOf("USING INDEX runs_by_status (status=?)",
+                    "USING INDEX runs_unfinished_by_env (app=? AND environment=?)");
+        }
+    }
+
+    private static String plan(org.jdbi.v3.core.Jdbi jdbi, String sql) {
+        return jdbi.withHandle(h -> String.join("\n", h.createQuery("explain query plan " + sql)
+                .define("unused", "").configure(org.jdbi.v3.core.statement.SqlStatements.class,
+                        c -> c.setUnusedBindingAllowed(true))
+                .bind("app", "pytoya").bind("env", "staging")
+                .map((rs, ctx) -> rs.getString("detail")).list()));
     }
 
     @Test
