@@ -114,7 +114,7 @@ class ServerApprovalIT {
         Map<String, String> approvals = new java.util.LinkedHashMap<>();
         approvals.put("production", "approvals: { required: 2 }");
         approvals.put("review", "approvals: { required: 1 }");
-        approvals.put("hotfix", "approvals: { required: 1, expires: 2s }");
+        approvals.put("hotfix", "approvals: { required: 2, expires: 6s }");
         approvals.put("release", "approvals: { required: 2 }");
         approvals.put("notify", "approvals: { required: 1 }");
         approvals.put("direct", "orphan: stop");
@@ -257,9 +257,11 @@ class ServerApprovalIT {
     }
 
     @Test
-    void an_approval_request_that_nobody_answers_expires_as_rejected() {
+    void an_approval_request_that_too_few_people_answer_expires_as_rejected() {
         String id = signal("hotfix");
-        // No wait for awaiting_approval here: the request lapses in seconds, and a slow poll could miss it.
+        awaitingApproval(id);
+        Response one = decide(bob, id, "approve", null);
+        assertThat(one.status()).as("1 of 2, within the 6 s the request lives: " + one).isEqualTo(200);
         JsonNode run = server.awaitStatus(id, alice.secret(), DEADLINE, "rejected", "succeeded", "failed");
         assertThat(run.get("history")).extracting(h -> h.get("to").asText())
                 .containsExactly("queued", "awaiting_approval", "rejected");
@@ -267,7 +269,8 @@ class ServerApprovalIT {
         assertThat(run.get("status").asText()).as(run.toPrettyString()).isEqualTo("rejected");
         assertThat(run.get("status_label").asText()).isEqualTo("rejected (approval expired)");
         assertThat(run.at("/error/kind").asText()).isEqualTo("approval_expired");
-        assertThat(decide(bob, id, "approve", null).status()).isEqualTo(409);
+        assertThat(run.at("/error/summary").asText()).contains("1 of 2 approvals");
+        assertThat(decide(carol, id, "approve", null).status()).isEqualTo(409);
         assertThat(invocations("hotfix")).isEmpty();
     }
 
