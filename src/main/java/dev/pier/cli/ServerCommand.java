@@ -69,7 +69,7 @@ final class ServerCommand implements Callable<Integer> {
             store.set(runs);
             RunEvents events = new RunEvents();
             RunWorker worker = new RunWorker(runs, node.locks(), node.deployService(), node.recovery(),
-                    node.preparation(), events, ctx.clock());
+                    node.preparation(), events, ctx.clock(), cfg.server().maxParallelRuns());
             RunController controller = new RunController(runs, worker, events, ctx.clock());
             Tokens tokens = node.tokens();
             ApiAuth auth = auth(cfg, tokens, node);

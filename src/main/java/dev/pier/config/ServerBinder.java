@@ -52,7 +52,8 @@ final class ServerBinder {
                 ? ServerSpec.Anonymous.LOOPBACK : ServerSpec.Anonymous.OFF;
         return new ServerSpec(n.path("bind").asText(d.bind()), n.path("port").asInt(d.port()),
                 n.has("public_url") ? URI.create(n.get("public_url").asText()) : null, anonymous, oidc,
-                duration(n, "shutdown_grace", d.shutdownGrace()), notifications);
+                duration(n, "shutdown_grace", d.shutdownGrace()), notifications,
+                n.path("max_parallel_runs").asInt(d.maxParallelRuns()));
     }
 
     static EnvironmentControls controls(String at, JsonNode n, BiConsumer<String, String> problem) {

@@ -15,11 +15,14 @@ import java.util.List;
  * @param oidc          GitHub Actions OIDC; null refuses OIDC tokens
  * @param shutdownGrace how long in-flight runs may finish after SIGTERM before their deployers are stopped
  * @param notifications where run events are posted
+ * @param maxParallelRuns how many runs may execute at once across all environments (still one per environment)
  */
 public record ServerSpec(String bind, int port, URI publicUrl, Anonymous anonymous, Oidc oidc,
-                         Duration shutdownGrace, List<NotificationSpec> notifications) {
+                         Duration shutdownGrace, List<NotificationSpec> notifications, int maxParallelRuns) {
 
     public static final int DEFAULT_PORT = 8080;
+    /** Like Flux's {@code --concurrent}: runs beyond it wait queued, where a newer signal can still supersede them. */
+    public static final int DEFAULT_MAX_PARALLEL_RUNS = 4;
 
     public ServerSpec {
         notifications = List.copyOf(notifications);
@@ -27,7 +30,7 @@ public record ServerSpec(String bind, int port, URI publicUrl, Anonymous anonymo
 
     public static ServerSpec defaults() {
         return new ServerSpec("127.0.0.1", DEFAULT_PORT, null, Anonymous.OFF, null, Duration.ofSeconds(30),
-                List.of());
+                List.of(), DEFAULT_MAX_PARALLEL_RUNS);
     }
 
     public enum Anonymous { OFF, LOOPBACK }

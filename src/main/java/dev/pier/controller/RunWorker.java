@@ -53,11 +53,16 @@ public final class RunWorker implements AutoCloseable {
     private final Set<String> busy = ConcurrentHashMap.newKeySet();
     private final ExecutorService tasks = Executors.newVirtualThreadPerTaskExecutor();
     private final Semaphore wake = new Semaphore(0);
+    private final Semaphore slots; // runs executing at once, across environments
     private volatile boolean running;
     private Thread scheduler;
 
     public RunWorker(RunStore runs, EnvironmentLocks locks, DeployService deploys, RunRecovery recovery,
-                     RunPreparation preparation, RunEvents events, Clock clock) {
+                     RunPreparation preparation, RunEvents events, Clock clock, int maxParallelRuns) {
+        if (maxParallelRuns < 1) {
+            throw new IllegalArgumentException("maxParallelRuns must be at least 1, not " + maxParallelRuns);
+        }
+        this.slots = new Semaphore(maxParallelRuns);
         this.runs = runs;
         this.locks = locks;
         this.deploys = deploys;
@@ -157,17 +162,24 @@ public final class RunWorker implements AutoCloseable {
             }
             return;
         }
+        if (!slots.tryAcquire()) {
+            return; // max_parallel_runs are executing; a finished one wakes us
+        }
         Optional<EnvironmentLocks.Lease> lease = locks.tryAcquire(run.app(), run.environment());
         if (lease.isEmpty()) {
+            slots.release();
             return; // a CLI deploy holds it; try again next tick
         }
         if (!busy.add(key)) {
             lease.get().close();
+            slots.release();
             return;
         }
         submit(key, () -> {
             try (EnvironmentLocks.Lease held = lease.get()) {
                 execute(run);
+            } finally {
+                slots.release();
             }
         });
     }

@@ -28,6 +28,22 @@ class OsProcessControlTest {
     }
 
     @Test
+    void aStatLineCountsAsALiveMemberOnlyForItsOwnGroupAndNotAsAZombie() {
+        assertThat(member("4242 (bash) S 1 4242 4242 0 -1 4194560 364 0 0 0", 4242)).isTrue();
+        assertThat(member("4243 (sleep) S 4242 4242 4242 0 -1 4194560 364 0 0 0", 4242)).isTrue();
+        assertThat(member("4243 (sleep) S 4242 4241 4242 0 -1 4194560 364 0 0 0", 4242)).isFalse();
+        assertThat(member("4243 (sleep) Z 4242 4242 4242 0 -1 4194560 364 0 0 0", 4242)).as("zombie").isFalse();
+        assertThat(member("77 (a) b) 4242 (c) R 1 4242 77 0 -1", 4242)).as("comm with ') 4242 ('").isTrue();
+        assertThat(member("77 (evil 1 4242) S 1 9 77 0", 4242)).as("the group after the last ')'").isFalse();
+        assertThat(member("77 (truncated", 4242)).isFalse();
+    }
+
+    private static boolean member(String stat, long pgid) {
+        byte[] b = (stat + "\n").getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+        return OsProcessControl.liveMemberOf(b, b.length, pgid);
+    }
+
+    @Test
     void selfIsThisJvmWithItsStartTime() {
         Owner me = os.self();
 

@@ -49,18 +49,9 @@ class RemoteDeployIT {
                 esac
                 echo "rolled out"
                 """);
-        StringBuilder yaml = new StringBuilder("""
+        StringBuilder yaml = new StringBuilder(ServerProcess.demoAppHead("""
                 version: 1
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
-                """);
+                """));
         for (String env : List.of("staging", "qa", "preview")) {
             yaml.append(ServerProcess.commandEnvironment(env, "", deployer));
         }

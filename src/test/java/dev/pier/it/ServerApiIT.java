@@ -105,20 +105,11 @@ class ServerApiIT {
                 esac
                 echo "deployed $tag"
                 """.formatted(state));
-        StringBuilder yaml = new StringBuilder("""
+        StringBuilder yaml = new StringBuilder(ServerProcess.demoAppHead("""
                 version: 1
                 secrets:
                   canary: { env: PIER_IT_CANARY }
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
-                """);
+                """));
         for (String env : ENVIRONMENTS) {
             yaml.append("""
                           %s:

@@ -218,6 +218,37 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * A config's head: {@code top} (a {@code server:} or {@code secrets:} section), then app {@code demo}
+     * ({@code artifact: none}, component {@code app}, sources ghcr.io/acme) up to its {@code environments:} key.
+     */
+    static String demoAppHead(String top) {
+        return top + """
+
+                apps:
+                  demo:
+                    artifact: none
+                    sources:
+                      - registry: ghcr.io
+                        orgs: [acme]
+                    components:
+                      app: { required: true }
+                    environments:
+                """;
+    }
+
+    /**
+     * A deployer script taking the run id and environment: it appends the run id to {@code state/ENV.log}, then
+     * waits until {@code state/release-ENV} or {@code state/release-all} exists.
+     */
+    static java.nio.file.Path blockingDeployer(Node node, java.nio.file.Path state) {
+        return node.script("deployer.sh", """
+                #!/bin/bash
+                echo "$1" >> '%1$s'/"$2".log
+                while [ ! -f '%1$s'/release-"$2" ] && [ ! -f '%1$s'/release-all ]; do sleep 0.05; done
+                """.formatted(state));
+    }
+
     /** One environment of the demo app as YAML: as-given pins, a deployed_url, and a command deployer. */
     static String commandEnvironment(String env, String extra, java.nio.file.Path deployer) {
         return """

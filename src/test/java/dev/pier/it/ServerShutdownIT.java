@@ -53,31 +53,16 @@ class ServerShutdownIT {
         Node node = new Node(dir);
         state = dir.resolve("state");
         Files.createDirectories(state);
-        // $1 run id, $2 environment. Records its start, then waits to be released (per environment or all).
-        Path script = node.script("deployer.sh", """
-                #!/bin/bash
-                echo "$1" >> '%1$s'/"$2".log
-                while [ ! -f '%1$s'/release-"$2" ] && [ ! -f '%1$s'/release-all ]; do sleep 0.05; done
-                """.formatted(state));
+        Path script = ServerProcess.blockingDeployer(node, state);
         int port;
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        StringBuilder yaml = new StringBuilder("""
+        StringBuilder yaml = new StringBuilder(ServerProcess.demoAppHead("""
                 version: 1
                 server:
                   port: %d
-                  shutdown_grace: 4s
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
-                """.formatted(port));
+                  shutdown_grace: 4s""".formatted(port)));
         for (String env : List.of("quick", "plain", "retry")) {
             yaml.append("""
                           %s:
