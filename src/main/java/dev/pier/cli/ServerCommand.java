@@ -135,7 +135,7 @@ final class ServerCommand implements Callable<Integer> {
 
     private static Map<String, Long> queueDepths(RunStore runs) {
         Map<String, Long> depth = new HashMap<>();
-        for (Run r : runs.unfinished()) {
+        for (RunStore.QueueEntry r : runs.queue()) {
             if (r.status() == RunStatus.QUEUED || r.status() == RunStatus.AWAITING_APPROVAL) {
                 depth.merge(r.app() + "/" + r.environment(), 1L, Long::sum);
             }

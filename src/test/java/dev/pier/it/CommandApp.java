@@ -56,18 +56,7 @@ final class CommandApp implements AutoCloseable {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        StringBuilder yaml = new StringBuilder("""
-                version: 1
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
-                """);
+        StringBuilder yaml = new StringBuilder(ServerProcess.demoAppHead("version: 1"));
         orphans.forEach((env, orphan) -> yaml.append("""
                       %s:
                         pin: as-given

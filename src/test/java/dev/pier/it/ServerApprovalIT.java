@@ -93,24 +93,14 @@ class ServerApprovalIT {
                 fi
                 echo "deployed $PIER_RUN_ID"
                 """.formatted(invocations, blocked, blocked, blocked, dir.resolve("release")));
-        StringBuilder yaml = new StringBuilder("""
+        StringBuilder yaml = new StringBuilder(ServerProcess.demoAppHead("""
                 version: 1
                 secrets:
                   hook: { env: PIER_IT_HOOK_SECRET }
                 server:
                   notifications:
                     - url: "http://127.0.0.1:%d/hook"
-                      secret: hook
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
-                """.formatted(receiver.getAddress().getPort()));
+                      secret: hook""".formatted(receiver.getAddress().getPort())));
         Map<String, String> approvals = new java.util.LinkedHashMap<>();
         approvals.put("production", "approvals: { required: 2 }");
         approvals.put("review", "approvals: { required: 1 }");

@@ -65,20 +65,11 @@ class ServerCrashIT {
         try (ServerSocket s = new ServerSocket(0)) {
             port = s.getLocalPort();
         }
-        node.file("pier.yaml", """
+        node.file("pier.yaml", ServerProcess.demoAppHead("""
                 version: 1
                 server:
                   port: %d
-                  shutdown_grace: 2s
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
+                  shutdown_grace: 2s""".formatted(port)) + """
                       once:
                         pin: as-given
                         orphan: stop
@@ -96,7 +87,7 @@ class ServerCrashIT {
                           timeout: 2m
                           commands:
                             - argv: ["%s", "{{run_id}}", "{{env}}"]
-                """.formatted(port, script, script));
+                """.formatted(script, script));
         PierProcess.Result created = node.pier("token", "create", "--owner", "ci", "--scope", "admin");
         assertThat(created.exitCode()).as(created.toString()).isZero();
         token = created.stdout().strip();

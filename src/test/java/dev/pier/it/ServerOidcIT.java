@@ -91,21 +91,12 @@ class ServerOidcIT {
                           repository_owner_id: "%s"
                           refs: ["refs/heads/main"]
                 """.formatted(REPOSITORY, REPOSITORY_ID, OWNER_ID);
-        node.file("pier.yaml", """
+        node.file("pier.yaml", ServerProcess.demoAppHead("""
                 version: 1
                 server:
                   oidc:
                     issuer: "%s"
-                    audience: %s
-                apps:
-                  demo:
-                    artifact: none
-                    sources:
-                      - registry: ghcr.io
-                        orgs: [acme]
-                    components:
-                      app: { required: true }
-                    environments:
+                    audience: %s""".formatted(issuerUrl, AUDIENCE)) + """
                       staging:
                 %s%s
                       gated:
@@ -113,8 +104,7 @@ class ServerOidcIT {
                 %s%s
                       production:
                 %s
-                """.formatted(issuerUrl, AUDIENCE, policy, environment(deployer), policy, environment(deployer),
-                environment(deployer)));
+                """.formatted(policy, environment(deployer), policy, environment(deployer), environment(deployer)));
         server = ServerProcess.start(node, Map.of());
         List<Token> t = ServerProcess.tokens(node, List.of(
                 List.of("--owner", ACTOR, "--scope", "approve:demo/*"),

@@ -2,6 +2,7 @@ package dev.pier.store;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import dev.pier.pipeline.Run;
 import dev.pier.pipeline.RunStatus;
@@ -35,7 +36,7 @@ class GroupCommitTest {
             batches.add(items);
             if (items.contains(0)) {
                 firstCommitting.countDown();
-                await(release);
+                awaitLatch(release);
             }
             return items.stream().map(i -> "r" + i).toList();
         }, 64);
@@ -47,7 +48,7 @@ class GroupCommitTest {
                 int n = i;
                 rest.add(pool.submit(() -> group.submit(n)));
             }
-            waitUntil(() -> group.waitingCount() == 10);
+            await().atMost(java.time.Duration.ofSeconds(10)).until(() -> group.waitingCount() == 10);
             release.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS)).isEqualTo("r0");
             for (int i = 0; i < rest.size(); i++) {
@@ -99,17 +100,7 @@ class GroupCommitTest {
         }
     }
 
-    private static void waitUntil(java.util.function.BooleanSupplier condition) throws InterruptedException {
-        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > end) {
-                throw new AssertionError("condition not met within 10 s");
-            }
-            Thread.sleep(5); // polling a condition with a deadline
-        }
-    }
-
-    private static void await(CountDownLatch latch) {
+    private static void awaitLatch(CountDownLatch latch) {
         try {
             latch.await(10, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
